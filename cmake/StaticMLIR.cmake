@@ -1,0 +1,41 @@
+#===- StaticMLIR.cmake - link MLIR/LLVM statically ------------------------===#
+#
+# Debian's MLIR archives name the shared `LLVM` library as their dependency.
+# flagtree must run where no LLVM is installed (the GPU machine), so every
+# imported MLIR target is rewired to the static LLVM component archives.
+#
+#===----------------------------------------------------------------------===#
+
+set(FLAGTREE_LLVM_COMPONENT_LIBS
+  LLVMSupport LLVMDemangle LLVMCore LLVMBinaryFormat LLVMBitReader
+  LLVMBitWriter LLVMBitstreamReader LLVMRemarks LLVMTargetParser
+  LLVMAsmParser LLVMFrontendOpenMP LLVMFrontendAtomic LLVMFrontendOffloading
+  LLVMTransformUtils LLVMAnalysis LLVMProfileData LLVMObject LLVMMC
+  LLVMMCParser LLVMTextAPI LLVMIRReader LLVMInstCombine LLVMScalarOpts
+  LLVMipo LLVMVectorize LLVMPasses LLVMTarget LLVMCodeGen LLVMCodeGenTypes
+  LLVMSelectionDAG LLVMAsmPrinter LLVMGlobalISel LLVMOrcJIT LLVMOrcShared
+  LLVMOrcTargetProcess LLVMJITLink LLVMExecutionEngine LLVMRuntimeDyld
+  LLVMX86CodeGen LLVMX86AsmParser LLVMX86Desc LLVMX86Info LLVMLinker
+  LLVMFrontendHLSL LLVMOption LLVMDebugInfoDWARF LLVMDebugInfoDWARFLowLevel
+  LLVMSymbolize LLVMCGData LLVMSandboxIR LLVMAggressiveInstCombine
+  LLVMInstrumentation LLVMCFGuard LLVMObjCARCOpts LLVMCoroutines
+  LLVMHipStdPar LLVMFrontendDirective LLVMDebugInfoCodeView LLVMDebugInfoMSF
+  LLVMDebugInfoPDB LLVMDebugInfoBTF LLVMDebugInfoGSYM LLVMIRPrinter)
+
+foreach(tgt IN LISTS MLIR_EXPORTED_TARGETS)
+  if(NOT TARGET ${tgt})
+    continue()
+  endif()
+  get_target_property(kind ${tgt} TYPE)
+  if(NOT kind STREQUAL "STATIC_LIBRARY")
+    continue()
+  endif()
+  get_target_property(deps ${tgt} INTERFACE_LINK_LIBRARIES)
+  if(deps)
+    list(TRANSFORM deps REPLACE "^LLVM$" "FLAGTREE_LLVM_STATIC")
+    set_target_properties(${tgt} PROPERTIES INTERFACE_LINK_LIBRARIES "${deps}")
+  endif()
+endforeach()
+
+add_library(FLAGTREE_LLVM_STATIC INTERFACE)
+target_link_libraries(FLAGTREE_LLVM_STATIC INTERFACE ${FLAGTREE_LLVM_COMPONENT_LIBS})

@@ -1,0 +1,24 @@
+//===- InitAllDialects.cpp - registration of dialects and passes ---------===//
+
+#include "flagtree/InitAllDialects.h"
+
+#include "flagtree/Dialect/Triton/IR/TritonDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Transforms/Passes.h"
+
+void flagtree::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<flagtree::tt::TritonDialect, mlir::arith::ArithDialect,
+                  mlir::math::MathDialect, mlir::scf::SCFDialect,
+                  mlir::cf::ControlFlowDialect, mlir::ub::UBDialect,
+                  mlir::func::FuncDialect, mlir::LLVM::LLVMDialect>();
+}
+
+void flagtree::registerAllPasses() {
+  static bool registered = [] {
+    mlir::registerTransformsPasses();
+    return true;
+  }();
+  (void)registered;
+}

@@ -1,0 +1,759 @@
+//===- TritonOps.cpp - verifiers and custom syntax of `tt` ops -----------===//
+
+#include "flagtree/Dialect/Triton/IR/TritonDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallBitVector.h"
+
+using namespace mlir;
+using namespace flagtree::tt;
+
+#define GET_OP_CLASSES
+#include "flagtree/Dialect/Triton/IR/TritonOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// The shape of a tensor, or of the block a block pointer points to; empty
+/// for scalars.
+static ArrayRef<int64_t> shapeOf(Type type) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.getShape();
+  if (auto ptr = dyn_cast<PointerType>(type))
+    if (auto block = dyn_cast<RankedTensorType>(ptr.getPointeeType()))
+      return block.getShape();
+  return {};
+}
+
+static bool isBlockPointer(Type type) {
+  auto ptr = dyn_cast<PointerType>(type);
+  return ptr && isa<RankedTensorType>(ptr.getPointeeType());
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  llvm::raw_string_ostream os(text);
+  llvm::interleaveComma(shape, os);
+  os << "]";
+  return text;
+}
+
+/// Checks that `order` is a permutation of 0..rank-1.
+static LogicalResult verifyPermutation(Operation *op, ArrayRef<int32_t> order,
+                                       int64_t rank) {
+  if (static_cast<int64_t>(order.size()) != rank)
+    return op->emitOpError("order has ")
+           << order.size() << " entries but the rank is " << rank;
+  llvm::SmallBitVector seen(rank);
+  for (int32_t dim : order) {
+    if (dim < 0 || dim >= rank || seen.test(dim))
+      return op->emitOpError("order must be a permutation of 0..")
+             << rank - 1;
+    seen.set(dim);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Functions, calls, returns
+//===----------------------------------------------------------------------===//
+
+ParseResult FuncOp::parse(OpAsmParser &parser, OperationState &result) {
+  auto buildFuncType = [](Builder &builder, ArrayRef<Type> argTypes,
+                          ArrayRef<Type> results,
+                          function_interface_impl::VariadicFlag,
+                          std::string &) {
+    return builder.getFunctionType(argTypes, results);
+  };
+  return function_interface_impl::parseFunctionOp(
+      parser, result, /*allowVariadic=*/false,
+      getFunctionTypeAttrName(result.name), buildFuncType,
+      getArgAttrsAttrName(result.name), getResAttrsAttrName(result.name));
+}
+
+void FuncOp::print(OpAsmPrinter &printer) {
+  function_interface_impl::printFunctionOp(
+      printer, *this, /*isVariadic=*/false, getFunctionTypeAttrName(),
+      getArgAttrsAttrName(), getResAttrsAttrName());
+}
+
+LogicalResult FuncOp::verify() {
+  if (auto visibility = getSymVisibility())
+    if (*visibility != "public" && *visibility != "private" &&
+        *visibility != "nested")
+      return emitOpError("unknown visibility '") << *visibility << "'";
+  return success();
+}
+
+LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto callee = symbolTable.lookupNearestSymbolFrom<FuncOp>(*this,
+                                                            getCalleeAttr());
+  if (!callee)
+    return emitOpError("'") << getCallee()
+                            << "' does not name a tt.func in this module";
+  FunctionType type = callee.getFunctionType();
+  if (type.getNumInputs() != getNumOperands())
+    return emitOpError("passes ")
+           << getNumOperands() << " operands but '" << getCallee()
+           << "' takes " << type.getNumInputs();
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(type.getInputs(), getOperandTypes())))
+    if (std::get<0>(pair) != std::get<1>(pair))
+      return emitOpError("operand #")
+             << index << " has type " << std::get<1>(pair) << " but '"
+             << getCallee() << "' expects " << std::get<0>(pair);
+  if (!llvm::equal(type.getResults(), getResultTypes()))
+    return emitOpError("result types do not match those of '")
+           << getCallee() << "'";
+  return success();
+}
+
+LogicalResult ReturnOp::verify() {
+  auto func = (*this)->getParentOfType<FuncOp>();
+  ArrayRef<Type> expected = func.getFunctionType().getResults();
+  if (getSrcs().size() != expected.size())
+    return emitOpError("returns ")
+           << getSrcs().size() << " values but the function returns "
+           << expected.size();
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(getSrcs().getTypes(), expected)))
+    if (std::get<0>(pair) != std::get<1>(pair))
+      return emitOpError("value #")
+             << index << " has type " << std::get<0>(pair)
+             << " but the function returns " << std::get<1>(pair);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Casts
+//===----------------------------------------------------------------------===//
+
+static unsigned bitWidthOf(Type element) {
+  if (isa<PointerType>(element))
+    return 64;
+  return element.getIntOrFloatBitWidth();
+}
+
+LogicalResult BitcastOp::verify() {
+  Type from = getElementTypeOrSelf(getSrc().getType());
+  Type to = getElementTypeOrSelf(getType());
+  if (isa<PointerType>(from) != isa<PointerType>(to))
+    return emitOpError("cannot bitcast between pointers and non-pointers; "
+                       "use tt.ptr_to_int / tt.int_to_ptr");
+  if (bitWidthOf(from) != bitWidthOf(to))
+    return emitOpError("element types ")
+           << from << " and " << to << " have different bit widths";
+  return success();
+}
+
+LogicalResult FpToFpOp::verify() {
+  auto from = cast<FloatType>(getElementTypeOrSelf(getSrc().getType()));
+  auto to = cast<FloatType>(getElementTypeOrSelf(getType()));
+  if (getRounding() && to.getWidth() >= from.getWidth())
+    return emitOpError("a rounding mode is only meaningful on a down-cast, "
+                       "not from ")
+           << from << " to " << to;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Loads and stores
+//===----------------------------------------------------------------------===//
+
+/// Prints the cache-modifier and eviction-policy clauses when they are not
+/// the defaults, in the order Triton prints them.
+static void printCacheClauses(OpAsmPrinter &printer, CacheModifier cache,
+                              EvictionPolicy evict) {
+  if (cache != CacheModifier::NONE)
+    printer << " cacheModifier = " << stringifyCacheModifier(cache);
+  if (evict != EvictionPolicy::NORMAL)
+    printer << " evictionPolicy = " << stringifyEvictionPolicy(evict);
+}
+
+/// Parses `cacheModifier = X` / `evictionPolicy = Y` clauses in any order.
+static ParseResult parseCacheClauses(OpAsmParser &parser,
+                                     OperationState &result,
+                                     StringRef cacheName, StringRef evictName) {
+  MLIRContext *context = parser.getContext();
+  while (true) {
+    if (succeeded(parser.parseOptionalKeyword("cacheModifier"))) {
+      StringRef keyword;
+      SMLoc loc = parser.getCurrentLocation();
+      if (parser.parseEqual() || parser.parseKeyword(&keyword))
+        return failure();
+      auto value = symbolizeCacheModifier(keyword);
+      if (!value)
+        return parser.emitError(loc, "unknown cache modifier '")
+               << keyword << "'";
+      result.addAttribute(cacheName, CacheModifierAttr::get(context, *value));
+      continue;
+    }
+    if (succeeded(parser.parseOptionalKeyword("evictionPolicy"))) {
+      StringRef keyword;
+      SMLoc loc = parser.getCurrentLocation();
+      if (parser.parseEqual() || parser.parseKeyword(&keyword))
+        return failure();
+      auto value = symbolizeEvictionPolicy(keyword);
+      if (!value)
+        return parser.emitError(loc, "unknown eviction policy '")
+               << keyword << "'";
+      result.addAttribute(evictName, EvictionPolicyAttr::get(context, *value));
+      continue;
+    }
+    return success();
+  }
+}
+
+static void collectDefaultElisions(Operation *op,
+                                   SmallVectorImpl<StringRef> &elided) {
+  for (NamedAttribute attr : op->getAttrs()) {
+    if (auto array = dyn_cast<DenseI32ArrayAttr>(attr.getValue()))
+      if (attr.getName() == "boundaryCheck" && array.empty())
+        elided.push_back(attr.getName());
+    if (auto flag = dyn_cast<BoolAttr>(attr.getValue()))
+      if (attr.getName() == "isVolatile" && !flag.getValue())
+        elided.push_back(attr.getName());
+  }
+}
+
+ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
+  Type ptrType;
+  SMLoc operandsLoc = parser.getCurrentLocation();
+  if (parser.parseOperandList(operands) ||
+      parseCacheClauses(parser, result, getCacheAttrName(result.name),
+                        getEvictAttrName(result.name)) ||
+      parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
+      parser.parseType(ptrType))
+    return failure();
+  if (operands.empty() || operands.size() > 3)
+    return parser.emitError(operandsLoc,
+                            "expected a pointer, an optional mask and an "
+                            "optional other value");
+  SmallVector<Type, 3> types = {ptrType, getI1SameShape(ptrType),
+                                getPointeeType(ptrType)};
+  types.resize(operands.size());
+  if (parser.resolveOperands(operands, types, operandsLoc, result.operands))
+    return failure();
+  result.addTypes(getPointeeType(ptrType));
+  int32_t hasMask = operands.size() > 1, hasOther = operands.size() > 2;
+  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
+                      parser.getBuilder().getDenseI32ArrayAttr(
+                          {1, hasMask, hasOther}));
+  return success();
+}
+
+void LoadOp::print(OpAsmPrinter &printer) {
+  printer << " " << getPtr();
+  if (getMask())
+    printer << ", " << getMask();
+  if (getOther())
+    printer << ", " << getOther();
+  printCacheClauses(printer, getCache(), getEvict());
+  SmallVector<StringRef, 6> elided = {getOperandSegmentSizesAttrName(),
+                                      getCacheAttrName(), getEvictAttrName()};
+  collectDefaultElisions(*this, elided);
+  printer.printOptionalAttrDict((*this)->getAttrs(), elided);
+  printer << " : " << getPtr().getType();
+}
+
+/// Checks the boundary-check dimensions of a block-pointer access.
+static LogicalResult verifyBoundaryCheck(Operation *op, Type ptrType,
+                                         ArrayRef<int32_t> boundaryCheck) {
+  if (boundaryCheck.empty())
+    return success();
+  if (!isBlockPointer(ptrType))
+    return op->emitOpError("boundaryCheck needs a block pointer, not ")
+           << ptrType;
+  int64_t rank = shapeOf(ptrType).size();
+  for (int32_t dim : boundaryCheck)
+    if (dim < 0 || dim >= rank)
+      return op->emitOpError("boundaryCheck dimension ")
+             << dim << " is out of range for a block of rank " << rank;
+  return success();
+}
+
+LogicalResult LoadOp::verify() {
+  Type ptrType = getPtr().getType();
+  if (getMask() && getMask().getType() != getI1SameShape(ptrType))
+    return emitOpError("mask type ")
+           << getMask().getType() << " does not match pointer type "
+           << ptrType;
+  if (getOther() && !getMask())
+    return emitOpError("'other' needs a mask");
+  if (getOther() && getOther().getType() != getType())
+    return emitOpError("other value type ")
+           << getOther().getType() << " does not match the loaded type "
+           << getType();
+  if (isBlockPointer(ptrType) && getMask())
+    return emitOpError("block-pointer loads take boundaryCheck, not a mask");
+  if (getPadding() && !isBlockPointer(ptrType))
+    return emitOpError("padding needs a block pointer");
+  return verifyBoundaryCheck(*this, ptrType, getBoundaryCheck());
+}
+
+void LoadOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  effects.emplace_back(MemoryEffects::Read::get(), &getPtrMutable(),
+                       GlobalMemory::get());
+  if (getIsVolatile())
+    effects.emplace_back(MemoryEffects::Write::get(), GlobalMemory::get());
+}
+
+ParseResult StoreOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
+  Type ptrType;
+  SMLoc operandsLoc = parser.getCurrentLocation();
+  if (parser.parseOperandList(operands) ||
+      parseCacheClauses(parser, result, getCacheAttrName(result.name),
+                        getEvictAttrName(result.name)) ||
+      parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
+      parser.parseType(ptrType))
+    return failure();
+  if (operands.size() < 2 || operands.size() > 3)
+    return parser.emitError(operandsLoc,
+                            "expected a pointer, a value and an optional mask");
+  SmallVector<Type, 3> types = {ptrType, getPointeeType(ptrType),
+                                getI1SameShape(ptrType)};
+  types.resize(operands.size());
+  return parser.resolveOperands(operands, types, operandsLoc, result.operands);
+}
+
+void StoreOp::print(OpAsmPrinter &printer) {
+  printer << " " << getPtr() << ", " << getValue();
+  if (getMask())
+    printer << ", " << getMask();
+  printCacheClauses(printer, getCache(), getEvict());
+  SmallVector<StringRef, 4> elided = {getCacheAttrName(), getEvictAttrName()};
+  collectDefaultElisions(*this, elided);
+  printer.printOptionalAttrDict((*this)->getAttrs(), elided);
+  printer << " : " << getPtr().getType();
+}
+
+LogicalResult StoreOp::verify() {
+  Type ptrType = getPtr().getType();
+  if (getValue().getType() != getPointeeType(ptrType))
+    return emitOpError("stored value type ")
+           << getValue().getType() << " does not match pointer type "
+           << ptrType;
+  if (getMask() && getMask().getType() != getI1SameShape(ptrType))
+    return emitOpError("mask type ")
+           << getMask().getType() << " does not match pointer type "
+           << ptrType;
+  if (isBlockPointer(ptrType) && getMask())
+    return emitOpError("block-pointer stores take boundaryCheck, not a mask");
+  return verifyBoundaryCheck(*this, ptrType, getBoundaryCheck());
+}
+
+void StoreOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  effects.emplace_back(MemoryEffects::Write::get(), &getPtrMutable(),
+                       GlobalMemory::get());
+}
+
+LogicalResult AtomicRMWOp::verify() {
+  if (getMask() && getMask().getType() != getI1SameShape(getPtr().getType()))
+    return emitOpError("mask type ")
+           << getMask().getType() << " does not match pointer type "
+           << getPtr().getType();
+  Type element = getElementTypeOrSelf(getVal().getType());
+  switch (getAtomicRmwOp()) {
+  case RMWOp::AND:
+  case RMWOp::OR:
+  case RMWOp::XOR:
+  case RMWOp::ADD:
+  case RMWOp::UMAX:
+  case RMWOp::UMIN:
+    if (!element.isInteger())
+      return emitOpError("'") << stringifyRMWOp(getAtomicRmwOp())
+                              << "' needs integer values, not " << element;
+    break;
+  case RMWOp::FADD:
+    if (!isa<FloatType>(element))
+      return emitOpError("'fadd' needs floating-point values, not ")
+             << element;
+    break;
+  default:
+    break;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Block pointers and tensor descriptors
+//===----------------------------------------------------------------------===//
+
+LogicalResult MakeTensorPtrOp::verify() {
+  int64_t rank = shapeOf(getType()).size();
+  if (static_cast<int64_t>(getShape().size()) != rank ||
+      static_cast<int64_t>(getStrides().size()) != rank ||
+      static_cast<int64_t>(getOffsets().size()) != rank)
+    return emitOpError("needs one shape, stride and offset per dimension of "
+                       "the block (rank ")
+           << rank << ")";
+  return verifyPermutation(*this, getOrder(), rank);
+}
+
+LogicalResult AdvanceOp::verify() {
+  int64_t rank = shapeOf(getType()).size();
+  if (static_cast<int64_t>(getOffsets().size()) != rank)
+    return emitOpError("has ") << getOffsets().size()
+                               << " offsets for a block of rank " << rank;
+  return success();
+}
+
+LogicalResult MakeTensorDescOp::verify() {
+  RankedTensorType block = getType().getBlockType();
+  int64_t rank = block.getRank();
+  if (static_cast<int64_t>(getShape().size()) != rank ||
+      static_cast<int64_t>(getStrides().size()) != rank)
+    return emitOpError("needs one shape and one stride per dimension of the "
+                       "block (rank ")
+           << rank << ")";
+  Type pointee = getBase().getType().getPointeeType();
+  if (pointee != block.getElementType())
+    return emitOpError("base points to ")
+           << pointee << " but the block holds " << block.getElementType();
+  return success();
+}
+
+/// A descriptor access moves a block with the element type of the
+/// descriptor and as many elements (leading unit dimensions may be dropped).
+static LogicalResult verifyDescriptorAccess(Operation *op,
+                                            TensorDescType descType,
+                                            RankedTensorType value,
+                                            size_t numIndices) {
+  RankedTensorType block = descType.getBlockType();
+  if (static_cast<int64_t>(numIndices) != block.getRank())
+    return op->emitOpError("has ")
+           << numIndices << " indices for a block of rank " << block.getRank();
+  if (value.getElementType() != block.getElementType())
+    return op->emitOpError("value element type ")
+           << value.getElementType() << " does not match the descriptor's "
+           << block.getElementType();
+  if (value.getNumElements() != block.getNumElements())
+    return op->emitOpError("value shape ")
+           << shapeString(value.getShape())
+           << " does not hold as many elements as the descriptor block "
+           << shapeString(block.getShape());
+  return success();
+}
+
+LogicalResult DescriptorLoadOp::verify() {
+  return verifyDescriptorAccess(*this, getDesc().getType(), getType(),
+                                getIndices().size());
+}
+
+LogicalResult DescriptorStoreOp::verify() {
+  return verifyDescriptorAccess(*this, getDesc().getType(),
+                                getSrc().getType(), getIndices().size());
+}
+
+LogicalResult DescriptorReduceOp::verify() {
+  return verifyDescriptorAccess(*this, getDesc().getType(),
+                                getSrc().getType(), getIndices().size());
+}
+
+//===----------------------------------------------------------------------===//
+// Shape manipulation
+//===----------------------------------------------------------------------===//
+
+LogicalResult MakeRangeOp::verify() {
+  int64_t start = getStart(), end = getEnd();
+  if (end <= start)
+    return emitOpError("end (") << end << ") must be greater than start ("
+                                << start << ")";
+  RankedTensorType type = getType();
+  if (type.getRank() != 1 || type.getDimSize(0) != end - start)
+    return emitOpError("result must be a 1-D tensor of ")
+           << end - start << " elements, not " << type;
+  return success();
+}
+
+LogicalResult UnsplatOp::verify() {
+  auto type = cast<RankedTensorType>(getSrc().getType());
+  if (type.getNumElements() != 1)
+    return emitOpError("needs a tensor with exactly one element, not ")
+           << type;
+  return success();
+}
+
+LogicalResult ExpandDimsOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto result = cast<RankedTensorType>(getType());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis > src.getRank())
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << src.getRank();
+  SmallVector<int64_t> expected(src.getShape());
+  expected.insert(expected.begin() + axis, 1);
+  if (result.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape ")
+           << shapeString(result.getShape()) << " should be "
+           << shapeString(expected);
+  return success();
+}
+
+LogicalResult BroadcastOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto result = cast<RankedTensorType>(getType());
+  if (src.getRank() != result.getRank())
+    return emitOpError("source and result must have the same rank");
+  for (auto [from, to] : llvm::zip(src.getShape(), result.getShape()))
+    if (from != to && from != 1)
+      return emitOpError("cannot broadcast ")
+             << shapeString(src.getShape()) << " to "
+             << shapeString(result.getShape());
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto result = cast<RankedTensorType>(getType());
+  if (src.getNumElements() != result.getNumElements())
+    return emitOpError("cannot reshape ")
+           << shapeString(src.getShape()) << " to "
+           << shapeString(result.getShape())
+           << ": the number of elements differs";
+  return success();
+}
+
+LogicalResult TransOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto result = cast<RankedTensorType>(getType());
+  if (failed(verifyPermutation(*this, getOrder(), src.getRank())))
+    return failure();
+  SmallVector<int64_t> expected;
+  for (int32_t dim : getOrder())
+    expected.push_back(src.getDimSize(dim));
+  if (result.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape ")
+           << shapeString(result.getShape()) << " should be "
+           << shapeString(expected);
+  return success();
+}
+
+LogicalResult CatOp::verify() {
+  auto lhs = cast<RankedTensorType>(getLhs().getType());
+  auto result = cast<RankedTensorType>(getType());
+  if (result.getNumElements() != 2 * lhs.getNumElements())
+    return emitOpError("result must hold the elements of both operands");
+  return success();
+}
+
+LogicalResult JoinOp::verify() {
+  auto lhs = cast<RankedTensorType>(getLhs().getType());
+  SmallVector<int64_t> expected(lhs.getShape());
+  expected.push_back(2);
+  if (getType().getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape ")
+           << shapeString(getType().getShape()) << " should be "
+           << shapeString(expected);
+  return success();
+}
+
+LogicalResult SplitOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  if (src.getRank() == 0 || src.getShape().back() != 2)
+    return emitOpError("the last dimension of the source must be 2, not ")
+           << shapeString(src.getShape());
+  if (getOutLHS().getType().getShape() != src.getShape().drop_back())
+    return emitOpError("result shape ")
+           << shapeString(getOutLHS().getType().getShape()) << " should be "
+           << shapeString(src.getShape().drop_back());
+  return success();
+}
+
+void SplitOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getOutLHS(), "outLHS");
+  setNameFn(getOutRHS(), "outRHS");
+}
+
+LogicalResult GatherOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto indices = cast<RankedTensorType>(getIndices().getType());
+  auto result = cast<RankedTensorType>(getType());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= src.getRank())
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << src.getRank();
+  if (indices.getRank() != src.getRank())
+    return emitOpError("indices must have the rank of the source");
+  if (result.getShape() != indices.getShape() ||
+      result.getElementType() != src.getElementType())
+    return emitOpError("result must have the shape of the indices and the "
+                       "element type of the source");
+  return success();
+}
+
+LogicalResult HistogramOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto result = cast<RankedTensorType>(getType());
+  if (src.getRank() != 1 || result.getRank() != 1)
+    return emitOpError("source and result must be 1-D");
+  if (getMask() && getMask().getType() != getI1SameShape(src))
+    return emitOpError("mask must be an i1 tensor of the source's shape");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Matrix
+//===----------------------------------------------------------------------===//
+
+LogicalResult DotOp::verify() {
+  auto a = cast<RankedTensorType>(getA().getType());
+  auto b = cast<RankedTensorType>(getB().getType());
+  auto d = cast<RankedTensorType>(getType());
+  int64_t rank = a.getRank();
+  if ((rank != 2 && rank != 3) || b.getRank() != rank || d.getRank() != rank)
+    return emitOpError("operands must all be 2-D, or all 3-D (batched)");
+  if (a.getDimSize(rank - 1) != b.getDimSize(rank - 2))
+    return emitOpError("inner dimensions differ: ")
+           << shapeString(a.getShape()) << " * " << shapeString(b.getShape());
+  SmallVector<int64_t> expected(a.getShape().drop_back());
+  expected.push_back(b.getDimSize(rank - 1));
+  if (rank == 3 && a.getDimSize(0) != b.getDimSize(0))
+    return emitOpError("batch dimensions differ");
+  if (d.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape ")
+           << shapeString(d.getShape()) << " should be "
+           << shapeString(expected);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and scans
+//===----------------------------------------------------------------------===//
+
+/// Checks that a combine region takes two values per operand (the running
+/// value and the next one) and yields one per operand.
+static LogicalResult verifyCombineRegion(Operation *op, Region &region,
+                                         TypeRange elementTypes) {
+  Block &block = region.front();
+  size_t numOperands = elementTypes.size();
+  if (block.getNumArguments() != 2 * numOperands)
+    return op->emitOpError("combine region must take ")
+           << 2 * numOperands << " arguments, not " << block.getNumArguments();
+  for (size_t i = 0; i < 2 * numOperands; ++i)
+    if (block.getArgument(i).getType() != elementTypes[i % numOperands])
+      return op->emitOpError("combine region argument #")
+             << i << " has type " << block.getArgument(i).getType()
+             << " but the operand elements are "
+             << elementTypes[i % numOperands];
+  Operation *terminator = block.getTerminator();
+  if (terminator->getNumOperands() != numOperands)
+    return op->emitOpError("combine region must yield ")
+           << numOperands << " values, not " << terminator->getNumOperands();
+  for (auto [index, pair] : llvm::enumerate(
+           llvm::zip(terminator->getOperandTypes(), elementTypes)))
+    if (std::get<0>(pair) != std::get<1>(pair))
+      return op->emitOpError("combine region yields ")
+             << std::get<0>(pair) << " as value #" << index << " but "
+             << std::get<1>(pair) << " is expected";
+  return success();
+}
+
+static SmallVector<Type> elementTypesOf(ValueRange values) {
+  SmallVector<Type> types;
+  for (Value value : values)
+    types.push_back(getElementTypeOrSelf(value.getType()));
+  return types;
+}
+
+LogicalResult ReduceOp::verify() {
+  if (getSrcs().empty())
+    return emitOpError("needs at least one operand");
+  auto first = cast<RankedTensorType>(getSrcs()[0].getType());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= first.getRank())
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << first.getRank();
+  if (getNumResults() != getSrcs().size())
+    return emitOpError("must have one result per operand");
+  SmallVector<int64_t> shape(first.getShape());
+  shape.erase(shape.begin() + axis);
+  for (auto [src, result] : llvm::zip(getSrcs(), getResults())) {
+    Type element = getElementTypeOrSelf(src.getType());
+    Type expected = element;
+    if (!shape.empty())
+      expected = RankedTensorType::get(shape, element, first.getEncoding());
+    if (result.getType() != expected)
+      return emitOpError("result type ")
+             << result.getType() << " should be " << expected;
+  }
+  return success();
+}
+
+LogicalResult ReduceOp::verifyRegions() {
+  return verifyCombineRegion(*this, getCombineOp(), elementTypesOf(getSrcs()));
+}
+
+LogicalResult ScanOp::verify() {
+  if (getSrcs().empty())
+    return emitOpError("needs at least one operand");
+  auto first = cast<RankedTensorType>(getSrcs()[0].getType());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= first.getRank())
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << first.getRank();
+  if (getNumResults() != getSrcs().size())
+    return emitOpError("must have one result per operand");
+  return success();
+}
+
+LogicalResult ScanOp::verifyRegions() {
+  return verifyCombineRegion(*this, getCombineOp(), elementTypesOf(getSrcs()));
+}
+
+LogicalResult MapElementwiseOp::verifyRegions() {
+  if (getScalarOp().empty())
+    return emitOpError("needs a scalar region");
+  Block &block = getScalarOp().front();
+  size_t expected = getSrcs().size() * std::max<int32_t>(getPack(), 1);
+  if (block.getNumArguments() != expected)
+    return emitOpError("scalar region must take ")
+           << expected << " arguments, not " << block.getNumArguments();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// External code and debugging
+//===----------------------------------------------------------------------===//
+
+void ExternElementwiseOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (getPure())
+    return;
+  effects.emplace_back(MemoryEffects::Read::get(), GlobalMemory::get());
+  effects.emplace_back(MemoryEffects::Write::get(), GlobalMemory::get());
+}
+
+void ElementwiseInlineAsmOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (getPure())
+    return;
+  effects.emplace_back(MemoryEffects::Read::get(), GlobalMemory::get());
+  effects.emplace_back(MemoryEffects::Write::get(), GlobalMemory::get());
+}
+
+LogicalResult ElementwiseInlineAsmOp::verify() {
+  if (getPackedElement() < 1)
+    return emitOpError("packed_element must be at least 1");
+  return success();
+}
+
+LogicalResult PrintOp::verify() {
+  if (getIsSigned().size() != getArgs().size())
+    return emitOpError("isSigned has ")
+           << getIsSigned().size() << " entries for " << getArgs().size()
+           << " printed values";
+  return success();
+}
