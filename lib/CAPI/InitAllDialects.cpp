@@ -5,6 +5,7 @@
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -12,7 +13,8 @@ void flagtree::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<flagtree::tt::TritonDialect, mlir::arith::ArithDialect,
                   mlir::math::MathDialect, mlir::scf::SCFDialect,
                   mlir::cf::ControlFlowDialect, mlir::ub::UBDialect,
-                  mlir::func::FuncDialect, mlir::LLVM::LLVMDialect>();
+                  mlir::func::FuncDialect, mlir::LLVM::LLVMDialect,
+                  mlir::gpu::GPUDialect>();
 }
 
 void flagtree::registerAllPasses() {

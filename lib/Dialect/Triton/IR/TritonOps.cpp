@@ -29,6 +29,15 @@ static ArrayRef<int64_t> shapeOf(Type type) {
   return {};
 }
 
+/// Triton gives the blocks of integer tensor descriptors a signedness
+/// (`si32`) that pointers and values lack (`i32`).
+static bool sameIgnoringSign(Type a, Type b) {
+  auto intA = dyn_cast<IntegerType>(a), intB = dyn_cast<IntegerType>(b);
+  if (intA && intB)
+    return intA.getWidth() == intB.getWidth();
+  return a == b;
+}
+
 static bool isBlockPointer(Type type) {
   auto ptr = dyn_cast<PointerType>(type);
   return ptr && isa<RankedTensorType>(ptr.getPointeeType());
@@ -417,7 +426,7 @@ LogicalResult MakeTensorDescOp::verify() {
                        "block (rank ")
            << rank << ")";
   Type pointee = getBase().getType().getPointeeType();
-  if (pointee != block.getElementType())
+  if (!sameIgnoringSign(pointee, block.getElementType()))
     return emitOpError("base points to ")
            << pointee << " but the block holds " << block.getElementType();
   return success();
@@ -433,7 +442,7 @@ static LogicalResult verifyDescriptorAccess(Operation *op,
   if (static_cast<int64_t>(numIndices) != block.getRank())
     return op->emitOpError("has ")
            << numIndices << " indices for a block of rank " << block.getRank();
-  if (value.getElementType() != block.getElementType())
+  if (!sameIgnoringSign(value.getElementType(), block.getElementType()))
     return op->emitOpError("value element type ")
            << value.getElementType() << " does not match the descriptor's "
            << block.getElementType();

@@ -1,0 +1,1 @@
+"""Example kernels used by ``make demo`` and the documentation."""
