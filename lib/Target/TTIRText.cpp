@@ -27,7 +27,8 @@ StringRef ssaName(llvm::SMRange range) {
 
 /// Names the printer invents itself (`%arg3`, `%5`) carry no information.
 bool isPrinterGenerated(StringRef name) {
-  if (name.consume_front("arg") && !name.empty() && llvm::all_of(name, llvm::isDigit))
+  if (name.consume_front("arg") && !name.empty() &&
+      llvm::all_of(name, llvm::isDigit))
     return true;
   return !name.empty() && llvm::all_of(name, llvm::isDigit);
 }

@@ -60,9 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     roundtrip.add_argument("file", help="TTIR text as Triton prints it")
     roundtrip.add_argument("-o", "--output", help="write here instead of stdout")
-    roundtrip.add_argument(
-        "--pipeline", default="", help="MLIR pass pipeline to run in between"
-    )
+    roundtrip.add_argument("--pipeline", default="", help="MLIR pass pipeline to run in between")
     roundtrip.add_argument(
         "--check", action="store_true", help="exit 1 and show a diff if the text changes"
     )

@@ -18,11 +18,10 @@ from __future__ import annotations
 import difflib
 
 import pytest
-from corpus import CASES
 
+from corpus import CASES
 from flagtree import core
 from flagtree.ttir import KernelSpec, compile_kernel, compile_ttir_text
-
 
 UPSTREAM_NONDETERMINISTIC = {"tl_range_warp_specialize"}
 

@@ -1,4 +1,5 @@
-/*===- FlagTree.h - the C API of the flagtree core -----------------*- C -*-===*\
+/*===- FlagTree.h - the C API of the flagtree core -----------------*- C
+-*-===*\
 |*                                                                            *|
 |* The core is one shared library with MLIR and LLVM linked in statically.   *|
 |* Only the functions below are exported, so any Python (3.11 here, 3.12 on  *|

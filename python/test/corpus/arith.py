@@ -132,12 +132,7 @@ def fused_and_rounded_div(a, b, c, out, BLOCK: tl.constexpr):
     x = tl.load(a + offs)
     y = tl.load(b + offs) + 1.0
     z = tl.load(c + offs)
-    r = (
-        tl.fma(x, y, z)
-        + tl.fdiv(x, y)
-        + tl.fdiv(x, y, ieee_rounding=True)
-        + tl.div_rn(z, y)
-    )
+    r = tl.fma(x, y, z) + tl.fdiv(x, y) + tl.fdiv(x, y, ieee_rounding=True) + tl.div_rn(z, y)
     tl.store(out + offs, r)
 
 
@@ -168,12 +163,7 @@ def half_precision_math(a, b, out, BLOCK: tl.constexpr):
     x = tl.load(a + offs)
     y = tl.load(b + offs)
     e = tl.exp(x.to(tl.float32)).to(x.dtype)
-    r = (
-        x * y
-        + e
-        - tl.sqrt(tl.abs(y).to(tl.float32)).to(y.dtype)
-        + tl.maximum(x, y) / (x - y)
-    )
+    r = x * y + e - tl.sqrt(tl.abs(y).to(tl.float32)).to(y.dtype) + tl.maximum(x, y) / (x - y)
     tl.store(out + offs, r)
 
 
@@ -220,9 +210,7 @@ def chained_math_fp32_scalar(src, out, alpha, BLOCK: tl.constexpr):
     """Runtime fp32 scalar arguments broadcast into math-heavy expressions."""
     offs = tl.arange(0, BLOCK)
     x = tl.load(src + offs)
-    r = tl.exp(alpha * x) * tl.log(1.0 + tl.abs(x)) - tl.sqrt(alpha) * tl.cos(
-        x * 3.14159
-    )
+    r = tl.exp(alpha * x) * tl.log(1.0 + tl.abs(x)) - tl.sqrt(alpha) * tl.cos(x * 3.14159)
     tl.store(out + offs, r)
 
 
@@ -243,9 +231,7 @@ CASES.add(
     {"BLOCK": 64},
     name="int_binary_ops_i64",
 )
-CASES.add(
-    bitwise_ops, {"a": "*i32", "b": "*i32", "out": "*i32", "n": "i32"}, {"BLOCK": 128}
-)
+CASES.add(bitwise_ops, {"a": "*i32", "b": "*i32", "out": "*i32", "n": "i32"}, {"BLOCK": 128})
 CASES.add(
     bitwise_ops,
     {"a": "*u32", "b": "*u32", "out": "*u32", "n": "i32"},
@@ -314,9 +300,7 @@ CASES.add(
     {"BLOCK": 64},
     name="umulhi_ops_i32",
 )
-CASES.add(
-    half_precision_math, {"a": "*fp16", "b": "*fp16", "out": "*fp16"}, {"BLOCK": 128}
-)
+CASES.add(half_precision_math, {"a": "*fp16", "b": "*fp16", "out": "*fp16"}, {"BLOCK": 128})
 CASES.add(
     half_precision_math,
     {"a": "*bf16", "b": "*bf16", "out": "*bf16"},

@@ -100,9 +100,7 @@ def atomic_cas_tensor(slots, expected, desired, prev, BLOCK: tl.constexpr):
 
 
 @triton.jit
-def atomic_sem_scope(
-    ptr, vals, BLOCK: tl.constexpr, SEM: tl.constexpr, SCOPE: tl.constexpr
-):
+def atomic_sem_scope(ptr, vals, BLOCK: tl.constexpr, SEM: tl.constexpr, SCOPE: tl.constexpr):
     """``atomic_add`` and ``atomic_max`` under a given ``sem`` and ``scope``."""
     offs = tl.arange(0, BLOCK)
     v = tl.load(vals + offs)
@@ -113,9 +111,7 @@ def atomic_sem_scope(
 @triton.jit
 def atomic_cas_sem_scope(ptr, out, SEM: tl.constexpr, SCOPE: tl.constexpr):
     """Scalar ``atomic_cas`` under a given ``sem`` and ``scope``."""
-    old = tl.atomic_cas(
-        ptr, tl.program_id(0), tl.program_id(0) + 1, sem=SEM, scope=SCOPE
-    )
+    old = tl.atomic_cas(ptr, tl.program_id(0), tl.program_id(0) + 1, sem=SEM, scope=SCOPE)
     tl.store(out + tl.program_id(0), old)
 
 
@@ -157,9 +153,7 @@ CASES.add(
     name="atomic_add_tensor_masked_i64",
 )
 CASES.add(atomic_add_scalar, {"counter": "*i32", "out": "*i32"})
-CASES.add(
-    atomic_add_scalar, {"counter": "*i64", "out": "*i64"}, name="atomic_add_scalar_i64"
-)
+CASES.add(atomic_add_scalar, {"counter": "*i64", "out": "*i64"}, name="atomic_add_scalar_i64")
 CASES.add(atomic_add_reduce_2d, {"src": "*fp32", "out": "*fp32"}, {"M": 16, "N": 64})
 CASES.add(atomic_add_tile_2d, {"src": "*fp64", "out": "*fp64"}, {"M": 8, "N": 16})
 CASES.add(
@@ -203,9 +197,7 @@ CASES.add(
     {"BLOCK": 64},
     name="atomic_bitwise_u32",
 )
-CASES.add(
-    atomic_xchg_tensor, {"dst": "*fp32", "src": "*fp32", "prev": "*fp32"}, {"BLOCK": 64}
-)
+CASES.add(atomic_xchg_tensor, {"dst": "*fp32", "src": "*fp32", "prev": "*fp32"}, {"BLOCK": 64})
 CASES.add(
     atomic_xchg_tensor,
     {"dst": "*i64", "src": "*i64", "prev": "*i64"},

@@ -190,11 +190,7 @@ def pointer_element_cast(src, dst, BLOCK: tl.constexpr):
 @triton.jit
 def scalar_arg_casts(out, i, f, u):
     """Casts of scalar kernel arguments of several types."""
-    acc = (
-        i.to(tl.float32)
-        + f.to(tl.int32).to(tl.float32)
-        + u.to(tl.float64).to(tl.float32)
-    )
+    acc = i.to(tl.float32) + f.to(tl.int32).to(tl.float32) + u.to(tl.float64).to(tl.float32)
     tl.store(out, acc.to(tl.float16))
 
 
@@ -215,9 +211,7 @@ CASES.add(
     {"BLOCK": 128},
 )
 CASES.add(half_to_bf16, {"src": "*fp16", "dst": "*bf16"}, {"BLOCK": 128})
-CASES.add(
-    half_to_bf16, {"src": "*fp64", "dst": "*bf16"}, {"BLOCK": 64}, name="fp64_to_bf16"
-)
+CASES.add(half_to_bf16, {"src": "*fp64", "dst": "*bf16"}, {"BLOCK": 64}, name="fp64_to_bf16")
 CASES.add(
     fp8_roundtrip,
     {"src": "*fp32", "q": "*fp8e4nv", "dq": "*fp32"},
@@ -268,9 +262,7 @@ CASES.add(
     {"BLOCK": 64},
 )
 CASES.add(fp8_bitcast_bytes, {"src": "*u8", "out": "*fp32"}, {"BLOCK": 128})
-CASES.add(
-    tl_cast_fn, {"src": "*fp32", "o_int": "*i32", "o_half": "*fp16"}, {"BLOCK": 64}
-)
+CASES.add(tl_cast_fn, {"src": "*fp32", "o_int": "*i32", "o_half": "*fp16"}, {"BLOCK": 64})
 CASES.add(
     int_float_conversions,
     {"fi": "*fp32", "ii": "*i32", "of": "*fp32", "oi": "*i32"},

@@ -112,9 +112,7 @@ def tl_range_flatten(src, out, outer, inner, BLOCK: tl.constexpr):
 
 
 @triton.jit
-def tl_range_no_acc_multi_buffer(
-    a, b, c, K, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr
-):
+def tl_range_no_acc_multi_buffer(a, b, c, K, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr):
     """A dot loop using ``tl.range(..., disallow_acc_multi_buffer=True)``."""
     rm = tl.arange(0, BM)
     rn = tl.arange(0, BN)
@@ -134,12 +132,8 @@ def tl_range_warp_specialize(
     """A TMA-fed dot loop using ``tl.range(..., warp_specialize=True)``."""
     # On sm90, Triton 3.6 only warp-specializes loops fed by tensor descriptors: the same
     # loop over plain pointer loads asserts in WSLowerToken (processProducerCommitOp).
-    a_desc = tl.make_tensor_descriptor(
-        a, shape=[M, K], strides=[K, 1], block_shape=[BM, BK]
-    )
-    b_desc = tl.make_tensor_descriptor(
-        b, shape=[K, N], strides=[N, 1], block_shape=[BK, BN]
-    )
+    a_desc = tl.make_tensor_descriptor(a, shape=[M, K], strides=[K, 1], block_shape=[BM, BK])
+    b_desc = tl.make_tensor_descriptor(b, shape=[K, N], strides=[N, 1], block_shape=[BK, BN])
     om = tl.program_id(0) * BM
     on = tl.program_id(1) * BN
     acc = tl.zeros((BM, BN), dtype=tl.float32)
@@ -325,9 +319,7 @@ def debug_barrier_phases(buf, out, BLOCK: tl.constexpr):
 
 
 @triton.jit
-def constexpr_branching(
-    src, out, BLOCK: tl.constexpr, ACT: tl.constexpr, HAS_BIAS: tl.constexpr
-):
+def constexpr_branching(src, out, BLOCK: tl.constexpr, ACT: tl.constexpr, HAS_BIAS: tl.constexpr):
     """Compile-time ``if`` on constexpr flags and strings (dead branches vanish)."""
     offs = tl.arange(0, BLOCK)
     x = tl.load(src + offs)
@@ -346,9 +338,7 @@ CASES.add(
     {"src": "*fp32", "out": "*fp32", "n_iters": "i32", "stride": "i32"},
     {"BLOCK": 128},
 )
-CASES.add(
-    for_range_reverse, {"src": "*fp32", "out": "*fp32", "n": "i32"}, {"BLOCK": 64}
-)
+CASES.add(for_range_reverse, {"src": "*fp32", "out": "*fp32", "n": "i32"}, {"BLOCK": 64})
 CASES.add(
     tl_range_pipelined,
     {"src": "*fp32", "out": "*fp32", "n": "i32"},
@@ -372,9 +362,7 @@ CASES.add(
     num_warps=4,
     num_stages=3,
 )
-CASES.add(
-    static_range_unrolled, {"src": "*fp32", "out": "*fp32"}, {"BLOCK": 128, "TAPS": 4}
-)
+CASES.add(static_range_unrolled, {"src": "*fp32", "out": "*fp32"}, {"BLOCK": 128, "TAPS": 4})
 CASES.add(
     while_data_dependent,
     {"src": "*fp32", "out": "*fp32", "limit": "fp32"},
@@ -392,9 +380,7 @@ CASES.add(
     {"src": "*fp32", "out": "*fp32", "norms": "*fp32", "eps": "fp32"},
     {"BLOCK": 128},
 )
-CASES.add(
-    noinline_helpers, {"src": "*fp32", "out": "*fp32", "factor": "fp32"}, {"BLOCK": 64}
-)
+CASES.add(noinline_helpers, {"src": "*fp32", "out": "*fp32", "factor": "fp32"}, {"BLOCK": 64})
 CASES.add(static_asserts, {"src": "*fp32", "out": "*fp32"}, {"BLOCK": 128, "VEC": 4})
 CASES.add(
     device_assert_and_print,

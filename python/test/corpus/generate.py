@@ -30,9 +30,7 @@ TARGET_WARP_SIZE = 32
 def _init_worker(cache_dir: str) -> None:
     os.environ["TRITON_CACHE_DIR"] = cache_dir
     # shape.reshape_and_view exercises tl.view on purpose
-    warnings.filterwarnings(
-        "ignore", message="view is deprecated", category=UserWarning
-    )
+    warnings.filterwarnings("ignore", message="view is deprecated", category=UserWarning)
 
 
 def _summarize(exc: BaseException) -> str:
@@ -40,9 +38,7 @@ def _summarize(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     summary = type(exc).__name__
     if exc.__cause__ is not None:
-        where = (
-            f" {lines[0].rstrip(':')}" if lines and lines[0].startswith("at ") else ""
-        )
+        where = f" {lines[0].rstrip(':')}" if lines and lines[0].startswith("at ") else ""
         return f"{summary}{where}: {_summarize(exc.__cause__)}"
     return f"{summary}: {lines[-1]}" if lines else summary
 
@@ -113,9 +109,7 @@ def generate(
         results.update(_run_pool([name], out, 1))
         if results[name] == "crashed":
             results[name] = "compiler process crashed"
-    failures = [
-        f"FAILED {name}: {err}" for name, err in results.items() if err is not None
-    ]
+    failures = [f"FAILED {name}: {err}" for name, err in results.items() if err is not None]
     for line in failures:
         print(line)
     print(f"generated {len(names) - len(failures)}/{len(names)}")

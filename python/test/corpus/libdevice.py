@@ -43,12 +43,7 @@ def classify_and_round(src, o_flags, o_round, BLOCK: tl.constexpr):
     inf = libdevice.isinf(x).to(tl.int32)
     neg = (libdevice.signbit(x) != 0).to(tl.int32)
     tl.store(o_flags + offs, nan | (inf << 1) | (neg << 2))
-    r = (
-        libdevice.rint(x)
-        + libdevice.trunc(x)
-        + libdevice.round(x)
-        + libdevice.nearbyint(x)
-    )
+    r = libdevice.rint(x) + libdevice.trunc(x) + libdevice.round(x) + libdevice.nearbyint(x)
     tl.store(o_round + offs, tl.where(nan | inf != 0, 0.0, r))
 
 
@@ -115,9 +110,7 @@ def rounding_mode_arith(a, b, out, BLOCK: tl.constexpr):
     x = tl.load(a + offs)
     y = tl.load(b + offs) + 2.0
     r = libdevice.add_rd(x, y) + libdevice.mul_ru(x, y) + libdevice.div_rz(x, y)
-    r += (
-        libdevice.sqrt_rn(tl.abs(x)) + libdevice.fma_rz(x, y, 1.0) + libdevice.rcp_rn(y)
-    )
+    r += libdevice.sqrt_rn(tl.abs(x)) + libdevice.fma_rz(x, y, 1.0) + libdevice.rcp_rn(y)
     tl.store(out + offs, r)
 
 
@@ -127,11 +120,7 @@ def fast_math(src, out, BLOCK: tl.constexpr):
     offs = tl.arange(0, BLOCK)
     x = tl.abs(tl.load(src + offs)) + 0.25
     r = libdevice.fast_expf(x) + libdevice.fast_logf(x) + libdevice.fast_sinf(x)
-    r += (
-        libdevice.fast_dividef(x, x + 1.0)
-        + libdevice.fast_powf(x, 1.5)
-        + libdevice.rsqrt(x)
-    )
+    r += libdevice.fast_dividef(x, x + 1.0) + libdevice.fast_powf(x, 1.5) + libdevice.rsqrt(x)
     tl.store(out + offs, r)
 
 
@@ -156,12 +145,7 @@ def double_precision(a, b, out, BLOCK: tl.constexpr):
     x = tl.load(a + offs)
     y = tl.load(b + offs)
     r = libdevice.tanh(x) + libdevice.pow(tl.abs(x), y) + libdevice.log1p(tl.abs(y))
-    r += (
-        libdevice.expm1(x)
-        + libdevice.fmod(x, y + 3.0)
-        + libdevice.atan2(x, y)
-        + libdevice.rint(y)
-    )
+    r += libdevice.expm1(x) + libdevice.fmod(x, y + 3.0) + libdevice.atan2(x, y) + libdevice.rint(y)
     tl.store(out + offs, tl.where(libdevice.isnan(r), 0.0, r))
 
 
@@ -177,9 +161,7 @@ def gelu_tanh_fp16(src, out, BLOCK: tl.constexpr):
 _F32 = {"BLOCK": 128}
 CASES.add(hyperbolic_and_pow, {"a": "*fp32", "b": "*fp32", "out": "*fp32"}, _F32)
 CASES.add(log_exp_family, {"src": "*fp32", "out": "*fp32"}, _F32)
-CASES.add(
-    classify_and_round, {"src": "*fp32", "o_flags": "*i32", "o_round": "*fp32"}, _F32
-)
+CASES.add(classify_and_round, {"src": "*fp32", "o_flags": "*i32", "o_round": "*fp32"}, _F32)
 CASES.add(
     classify_and_round,
     {"src": "*fp64", "o_flags": "*i32", "o_round": "*fp64"},
@@ -193,8 +175,6 @@ CASES.add(integer_bit_ops, {"src": "*i32", "out": "*i32"}, _F32)
 CASES.add(integer_bit_ops_64, {"src": "*i64", "out": "*i64"}, {"BLOCK": 64})
 CASES.add(rounding_mode_arith, {"a": "*fp32", "b": "*fp32", "out": "*fp32"}, _F32)
 CASES.add(fast_math, {"src": "*fp32", "out": "*fp32"}, _F32)
-CASES.add(
-    float_int_conversions, {"src": "*fp32", "o_int": "*i32", "o_bits": "*i32"}, _F32
-)
+CASES.add(float_int_conversions, {"src": "*fp32", "o_int": "*i32", "o_bits": "*i32"}, _F32)
 CASES.add(double_precision, {"a": "*fp64", "b": "*fp64", "out": "*fp64"}, {"BLOCK": 64})
 CASES.add(gelu_tanh_fp16, {"src": "*fp16", "out": "*fp16"}, {"BLOCK": 256})

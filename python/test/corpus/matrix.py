@@ -63,9 +63,7 @@ def dot_int8(a, b, c, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
 
 
 @triton.jit
-def dot_fp8(
-    a, b, c, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr, IMPRECISE: tl.constexpr
-):
+def dot_fp8(a, b, c, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr, IMPRECISE: tl.constexpr):
     """fp8 ``tl.dot`` with ``max_num_imprecise_acc``; B is loaded K-major and transposed."""
     x = tl.load(a + _tile_offsets(M, K, K))
     yt = tl.load(b + _tile_offsets(N, K, K))
@@ -74,20 +72,12 @@ def dot_fp8(
 
 
 @triton.jit
-def dot_batched_3d(
-    a, b, c, B: tl.constexpr, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr
-):
+def dot_batched_3d(a, b, c, B: tl.constexpr, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     """Batched 3-D ``tl.dot`` of (B, M, K) x (B, K, N)."""
     bi = tl.arange(0, B)[:, None, None]
-    a_offs = (
-        bi * M * K + tl.arange(0, M)[None, :, None] * K + tl.arange(0, K)[None, None, :]
-    )
-    b_offs = (
-        bi * K * N + tl.arange(0, K)[None, :, None] * N + tl.arange(0, N)[None, None, :]
-    )
-    c_offs = (
-        bi * M * N + tl.arange(0, M)[None, :, None] * N + tl.arange(0, N)[None, None, :]
-    )
+    a_offs = bi * M * K + tl.arange(0, M)[None, :, None] * K + tl.arange(0, K)[None, None, :]
+    b_offs = bi * K * N + tl.arange(0, K)[None, :, None] * N + tl.arange(0, N)[None, None, :]
+    c_offs = bi * M * N + tl.arange(0, M)[None, :, None] * N + tl.arange(0, N)[None, None, :]
     x = tl.load(a + a_offs)
     y = tl.load(b + b_offs)
     tl.store(c + c_offs, tl.dot(x, y).to(tl.float16))
@@ -123,15 +113,11 @@ def matmul_k_loop(
         a_ptrs += BK
         b_ptrs += BK * stride_bk
     mask = (rm[:, None] < M) & (rn[None, :] < N)
-    tl.store(
-        c + rm[:, None] * stride_cm + rn[None, :], acc.to(c.dtype.element_ty), mask=mask
-    )
+    tl.store(c + rm[:, None] * stride_cm + rn[None, :], acc.to(c.dtype.element_ty), mask=mask)
 
 
 @triton.jit
-def matmul_block_ptr(
-    a, b, c, M, N, K, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr
-):
+def matmul_block_ptr(a, b, c, M, N, K, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr):
     """Blocked bf16 matmul written with block pointers and ``tl.advance``."""
     pm = tl.program_id(0) * BM
     pn = tl.program_id(1) * BN
@@ -151,19 +137,11 @@ def matmul_block_ptr(
 
 
 @triton.jit
-def matmul_tma_descriptors(
-    a, b, c, M, N, K, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr
-):
+def matmul_tma_descriptors(a, b, c, M, N, K, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr):
     """fp16 matmul through device-side tensor descriptors (TMA on sm90)."""
-    a_desc = tl.make_tensor_descriptor(
-        a, shape=[M, K], strides=[K, 1], block_shape=[BM, BK]
-    )
-    b_desc = tl.make_tensor_descriptor(
-        b, shape=[K, N], strides=[N, 1], block_shape=[BK, BN]
-    )
-    c_desc = tl.make_tensor_descriptor(
-        c, shape=[M, N], strides=[N, 1], block_shape=[BM, BN]
-    )
+    a_desc = tl.make_tensor_descriptor(a, shape=[M, K], strides=[K, 1], block_shape=[BM, BK])
+    b_desc = tl.make_tensor_descriptor(b, shape=[K, N], strides=[N, 1], block_shape=[BK, BN])
+    c_desc = tl.make_tensor_descriptor(c, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
     om = tl.program_id(0) * BM
     on = tl.program_id(1) * BN
     acc = tl.zeros((BM, BN), dtype=tl.float32)
@@ -213,9 +191,7 @@ def dot_scaled_mx(
 
 
 @triton.jit
-def dot_scaled_bf16_lhs_only(
-    a, b, b_scale, c, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr
-):
+def dot_scaled_bf16_lhs_only(a, b, b_scale, c, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     """``tl.dot_scaled`` with an unscaled bf16 lhs and a scaled fp8 rhs."""
     x = tl.load(a + _tile_offsets(M, K, K))
     y = tl.load(b + _tile_offsets(K, N, N))
@@ -224,9 +200,7 @@ def dot_scaled_bf16_lhs_only(
 
 
 @triton.jit
-def dot_scaled_mxfp4(
-    a, a_scale, b, b_scale, c, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr
-):
+def dot_scaled_mxfp4(a, a_scale, b, b_scale, c, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     """``tl.dot_scaled`` on packed e2m1 (two fp4 values per byte along K) operands."""
     x = tl.load(a + _tile_offsets(M, K // 2, K // 2))
     y = tl.load(b + _tile_offsets(K // 2, N, N))
@@ -256,9 +230,7 @@ CASES.add(
     name="dot_fp16_16x16",
 )
 CASES.add(dot_out_dtype_fp16, {"a": "*fp16", "b": "*fp16", "c": "*fp16"}, _TILE)
-CASES.add(
-    dot_with_acc, {"a": "*fp16", "b": "*fp16", "bias": "*fp32", "c": "*fp32"}, _TILE
-)
+CASES.add(dot_with_acc, {"a": "*fp16", "b": "*fp16", "bias": "*fp32", "c": "*fp32"}, _TILE)
 CASES.add(dot_int8, {"a": "*i8", "b": "*i8", "c": "*i32"}, {"M": 64, "N": 64, "K": 64})
 CASES.add(
     dot_fp8,
@@ -325,9 +297,7 @@ CASES.add(
     {"q": "*fp16", "k": "*fp16", "v": "*fp16", "out": "*fp32"},
     {"M": 64, "N": 32, "D": 32},
 )
-CASES.add(
-    dot_fp64, {"a": "*fp64", "b": "*fp64", "c": "*fp64"}, {"M": 16, "N": 16, "K": 16}
-)
+CASES.add(dot_fp64, {"a": "*fp64", "b": "*fp64", "c": "*fp64"}, {"M": 16, "N": 16, "K": 16})
 CASES.add(
     dot_scaled_mx,
     {

@@ -70,9 +70,7 @@ def scalar_load_store(src, dst, index):
 
 
 @triton.jit
-def strided_2d_copy(
-    src, dst, M, N, stride_sm, stride_dm, BM: tl.constexpr, BN: tl.constexpr
-):
+def strided_2d_copy(src, dst, M, N, stride_sm, stride_dm, BM: tl.constexpr, BN: tl.constexpr):
     """2-D tile copy with row strides and a 2-D mask built by broadcasting."""
     rm = tl.program_id(0) * BM + tl.arange(0, BM)
     rn = tl.program_id(1) * BN + tl.arange(0, BN)
@@ -92,9 +90,7 @@ def indirect_gather_load(table, idx, out, n, BLOCK: tl.constexpr):
 
 
 @triton.jit
-def block_ptr_copy_zero_pad(
-    src, dst, M, N, stride_m, BM: tl.constexpr, BN: tl.constexpr
-):
+def block_ptr_copy_zero_pad(src, dst, M, N, stride_m, BM: tl.constexpr, BN: tl.constexpr):
     """``make_block_ptr`` with boundary_check on both dims and zero padding."""
     pm = tl.program_id(0) * BM
     pn = tl.program_id(1) * BN
@@ -105,9 +101,7 @@ def block_ptr_copy_zero_pad(
 
 
 @triton.jit
-def block_ptr_advance_nan_pad(
-    src, out, M, K, stride_m, BM: tl.constexpr, BK: tl.constexpr
-):
+def block_ptr_advance_nan_pad(src, out, M, K, stride_m, BM: tl.constexpr, BK: tl.constexpr):
     """Walk a row block along K with ``tl.advance``; NaN padding on the K edge."""
     pm = tl.program_id(0) * BM
     blk = tl.make_block_ptr(src, (M, K), (stride_m, 1), (pm, 0), (BM, BK), (1, 0))
@@ -121,9 +115,7 @@ def block_ptr_advance_nan_pad(
 
 
 @triton.jit
-def block_ptr_column_major(
-    src, dst, M, N, stride_n, BM: tl.constexpr, BN: tl.constexpr
-):
+def block_ptr_column_major(src, dst, M, N, stride_n, BM: tl.constexpr, BN: tl.constexpr):
     """Block pointer over a column-major matrix (order=(0, 1)), stored transposed."""
     pm = tl.program_id(0) * BM
     pn = tl.program_id(1) * BN
@@ -148,12 +140,8 @@ def block_ptr_1d_advance(src, dst, n, BLOCK: tl.constexpr, STEPS: tl.constexpr):
 @triton.jit
 def tensor_descriptor_device(src, dst, M, N, BM: tl.constexpr, BN: tl.constexpr):
     """Device-side ``tl.make_tensor_descriptor`` with descriptor load/store."""
-    src_desc = tl.make_tensor_descriptor(
-        src, shape=[M, N], strides=[N, 1], block_shape=[BM, BN]
-    )
-    dst_desc = tl.make_tensor_descriptor(
-        dst, shape=[M, N], strides=[N, 1], block_shape=[BM, BN]
-    )
+    src_desc = tl.make_tensor_descriptor(src, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
+    dst_desc = tl.make_tensor_descriptor(dst, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
     om = tl.program_id(0) * BM
     on = tl.program_id(1) * BN
     tile = src_desc.load([om, on])
@@ -184,16 +172,10 @@ def tensor_descriptor_host(in_desc, out_desc, BM: tl.constexpr, BN: tl.constexpr
 
 
 @triton.jit
-def tensor_descriptor_atomics(
-    acc, flags, vals, bits, M, N, BM: tl.constexpr, BN: tl.constexpr
-):
+def tensor_descriptor_atomics(acc, flags, vals, bits, M, N, BM: tl.constexpr, BN: tl.constexpr):
     """Descriptor atomics (TMA reductions): add/min/max on fp32/i32, and/or/xor on i32."""
-    acc_desc = tl.make_tensor_descriptor(
-        acc, shape=[M, N], strides=[N, 1], block_shape=[BM, BN]
-    )
-    flag_desc = tl.make_tensor_descriptor(
-        flags, shape=[M, N], strides=[N, 1], block_shape=[BM, BN]
-    )
+    acc_desc = tl.make_tensor_descriptor(acc, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
+    flag_desc = tl.make_tensor_descriptor(flags, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
     om = tl.program_id(0) * BM
     on = tl.program_id(1) * BN
     tile = (om + tl.arange(0, BM))[:, None] * N + (on + tl.arange(0, BN))[None, :]
@@ -248,9 +230,7 @@ def masked_2d_int8_other(src, dst, M, N, BM: tl.constexpr, BN: tl.constexpr):
     tl.store(dst + rm * N + rn, x, mask=mask)
 
 
-CASES.add(
-    masked_copy_other, {"src": "*fp32", "dst": "*fp32", "n": "i32"}, {"BLOCK": 128}
-)
+CASES.add(masked_copy_other, {"src": "*fp32", "dst": "*fp32", "n": "i32"}, {"BLOCK": 128})
 CASES.add(
     masked_copy_other,
     {"src": "*fp16", "dst": "*fp16", "n": "i32"},
@@ -342,9 +322,7 @@ CASES.add(
 # Descriptor row gather/scatter (``desc.gather`` / ``desc.scatter``, tt.descriptor_gather and
 # tt.descriptor_scatter) reach TTIR, but ptxas rejects the TMA ``.tile::gather4`` /
 # ``.tile::scatter4`` forms for sm_90a (they need sm_100), so they are not in the corpus.
-CASES.add(
-    contiguity_hints, {"src": "*fp32", "dst": "*fp32", "n": "i32"}, {"BLOCK": 256}
-)
+CASES.add(contiguity_hints, {"src": "*fp32", "dst": "*fp32", "n": "i32"}, {"BLOCK": 256})
 CASES.add(constancy_hint, {"src": "*fp32", "dst": "*fp32"}, {"BLOCK": 128, "GROUP": 8})
 CASES.add(
     assume_hints,

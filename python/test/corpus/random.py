@@ -56,9 +56,7 @@ def uniform_from_int64(seed, src, out, BLOCK: tl.constexpr):
     """``tl.uint_to_uniform_float`` on 64-bit integers loaded from memory."""
     offs = tl.arange(0, BLOCK)
     bits = tl.load(src + offs)
-    tl.store(
-        out + offs, tl.uint_to_uniform_float(bits) + tl.rand(seed, offs.to(tl.int64))
-    )
+    tl.store(out + offs, tl.uint_to_uniform_float(bits) + tl.rand(seed, offs.to(tl.int64)))
 
 
 @triton.jit
@@ -107,9 +105,7 @@ CASES.add(
     {"BLOCK": 64},
 )
 CASES.add(philox_raw, {"seed": "i64", "out": "*fp32"}, {"BLOCK": 64})
-CASES.add(
-    uniform_from_int64, {"seed": "i32", "src": "*u64", "out": "*fp32"}, {"BLOCK": 64}
-)
+CASES.add(uniform_from_int64, {"seed": "i32", "src": "*u64", "out": "*fp32"}, {"BLOCK": 64})
 CASES.add(
     seeded_from_memory,
     {"seed_ptr": "*i32", "out": "*fp16", "stride": "i32"},

@@ -28,22 +28,18 @@ def _grouped_tile(pid, num_m, num_n, GROUP_M: tl.constexpr):
 
 
 @triton.jit
-def fused_softmax_rows(
-    x_ptr, y_ptr, n_rows, n_cols, x_stride, y_stride, BLOCK: tl.constexpr
-):
+def fused_softmax_rows(x_ptr, y_ptr, n_rows, n_cols, x_stride, y_stride, BLOCK: tl.constexpr):
     """Row softmax; each program strides over rows with a pipelined ``tl.range``."""
     cols = tl.arange(0, BLOCK)
     col_mask = cols < n_cols
     for row in tl.range(tl.program_id(0), n_rows, tl.num_programs(0), num_stages=2):
-        x = tl.load(
-            x_ptr + row * x_stride + cols, mask=col_mask, other=-float("inf")
-        ).to(tl.float32)
+        x = tl.load(x_ptr + row * x_stride + cols, mask=col_mask, other=-float("inf")).to(
+            tl.float32
+        )
         shifted = x - tl.max(x, axis=0)
         e = tl.exp(shifted)
         y = e / tl.sum(e, axis=0)
-        tl.store(
-            y_ptr + row * y_stride + cols, y.to(y_ptr.dtype.element_ty), mask=col_mask
-        )
+        tl.store(y_ptr + row * y_stride + cols, y.to(y_ptr.dtype.element_ty), mask=col_mask)
 
 
 @triton.jit
@@ -138,9 +134,7 @@ def layer_norm_bwd_dx(
 
 
 @triton.jit
-def layer_norm_bwd_dwdb(
-    dw_part, db_part, dw, db, groups, N, BG: tl.constexpr, BN: tl.constexpr
-):
+def layer_norm_bwd_dwdb(dw_part, db_part, dw, db, groups, N, BG: tl.constexpr, BN: tl.constexpr):
     """Reduce the per-group dw/db partials into final gradients (2-D tiles, column sums)."""
     cols = tl.program_id(0) * BN + tl.arange(0, BN)
     acc_w = tl.zeros((BG, BN), dtype=tl.float32)
@@ -228,9 +222,7 @@ def flash_attention_fwd(
         acc = tl.dot(p.to(tl.float16), v, acc * alpha[:, None])
         m_i = m_new
     out = acc / l_i[:, None]
-    tl.store(
-        lse_ptr + head * seq_len + offs_m, m_i + tl.log2(l_i), mask=offs_m < seq_len
-    )
+    tl.store(lse_ptr + head * seq_len + offs_m, m_i + tl.log2(l_i), mask=offs_m < seq_len)
     tl.store(
         o_ptr + base + offs_m[:, None] * stride_s + offs_d[None, :],
         out.to(tl.float16),
@@ -340,9 +332,7 @@ def matmul_bias_act(
     ACT: tl.constexpr,
 ):
     """GEMM with grouped tile order and a fused bias + activation epilogue."""
-    pid_m, pid_n = _grouped_tile(
-        tl.program_id(0), tl.cdiv(M, BM), tl.cdiv(N, BN), GROUP_M
-    )
+    pid_m, pid_n = _grouped_tile(tl.program_id(0), tl.cdiv(M, BM), tl.cdiv(N, BN), GROUP_M)
     rm = pid_m * BM + tl.arange(0, BM)
     rn = pid_n * BN + tl.arange(0, BN)
     rk = tl.arange(0, BK)
@@ -361,9 +351,7 @@ def matmul_bias_act(
     elif ACT == "leaky_relu":
         acc = tl.where(acc >= 0, acc, 0.01 * acc)
     mask = (rm[:, None] < M) & (rn[None, :] < N)
-    tl.store(
-        c + rm[:, None] * stride_cm + rn[None, :], acc.to(c.dtype.element_ty), mask=mask
-    )
+    tl.store(c + rm[:, None] * stride_cm + rn[None, :], acc.to(c.dtype.element_ty), mask=mask)
 
 
 @triton.jit
@@ -382,9 +370,7 @@ def matmul_swizzle2d_persistent(
     """Persistent GEMM: programs loop over tiles, remapped with ``tl.swizzle2d``."""
     num_m = tl.cdiv(M, BM)
     num_n = tl.cdiv(N, BN)
-    for tile in tl.range(
-        tl.program_id(0), num_m * num_n, tl.num_programs(0), flatten=True
-    ):
+    for tile in tl.range(tl.program_id(0), num_m * num_n, tl.num_programs(0), flatten=True):
         pid_m, pid_n = tl.swizzle2d(tile // num_n, tile % num_n, num_m, num_n, GROUP_M)
         rm = pid_m * BM + tl.arange(0, BM)
         rn = pid_n * BN + tl.arange(0, BN)
@@ -433,12 +419,8 @@ def quantize_rowwise_fp8(x_ptr, q_ptr, scale_ptr, N, stride, BLOCK: tl.constexpr
 
 
 # Runtime argument types are listed in parameter order.
-CASES.add(
-    fused_softmax_rows, "*fp16 *fp16 i32 i32 i32 i32", {"BLOCK": 256}, num_warps=4
-)
-CASES.add(
-    layer_norm_fwd, "*fp16 *fp32 *fp32 *fp16 *fp32 *fp32 i32 i32 fp32", {"BLOCK": 256}
-)
+CASES.add(fused_softmax_rows, "*fp16 *fp16 i32 i32 i32 i32", {"BLOCK": 256}, num_warps=4)
+CASES.add(layer_norm_fwd, "*fp16 *fp32 *fp32 *fp16 *fp32 *fp32 i32 i32 fp32", {"BLOCK": 256})
 CASES.add(
     layer_norm_bwd_dx,
     "*fp16 *fp16 *fp16 *fp32 *fp32 *fp16 *fp32 *fp32 *i32 i32 i32",

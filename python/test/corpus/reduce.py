@@ -70,9 +70,7 @@ def max_min_with_indices(src, vmax, imax, vmin, imin, M: tl.constexpr, N: tl.con
     rm = tl.arange(0, M)
     x = tl.load(src + rm[:, None] * N + tl.arange(0, N)[None, :])
     hi, hi_idx = tl.max(x, axis=1, return_indices=True)
-    lo, lo_idx = tl.min(
-        x, axis=1, return_indices=True, return_indices_tie_break_left=False
-    )
+    lo, lo_idx = tl.min(x, axis=1, return_indices=True, return_indices_tie_break_left=False)
     tl.store(vmax + rm, hi)
     tl.store(imax + rm, hi_idx)
     tl.store(vmin + rm, lo)
@@ -189,16 +187,12 @@ def topk_rows(src, out, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
 
 
 @triton.jit
-def reduce_3d_each_axis(
-    src, o0, o1, o2, A: tl.constexpr, B: tl.constexpr, C: tl.constexpr
-):
+def reduce_3d_each_axis(src, o0, o1, o2, A: tl.constexpr, B: tl.constexpr, C: tl.constexpr):
     """Reductions of a 3-D block along axes 0, 1 and 2."""
     i = tl.arange(0, A)
     j = tl.arange(0, B)
     k = tl.arange(0, C)
-    x = tl.load(
-        src + i[:, None, None] * B * C + j[None, :, None] * C + k[None, None, :]
-    )
+    x = tl.load(src + i[:, None, None] * B * C + j[None, :, None] * C + k[None, None, :])
     s0 = tl.sum(x, axis=0)
     m1 = tl.max(x, axis=1)
     n2 = tl.min(x, axis=2)
@@ -212,9 +206,7 @@ def bool_any_all(src, out, M: tl.constexpr, N: tl.constexpr):
     """Any/all of boolean masks via max/min reductions on int1 cast to int32."""
     x = tl.load(src + tl.arange(0, M)[:, None] * N + tl.arange(0, N)[None, :])
     positive = (x > 0).to(tl.int32)
-    tl.store(
-        out + tl.arange(0, M), tl.max(positive, axis=1) * 2 + tl.min(positive, axis=1)
-    )
+    tl.store(out + tl.arange(0, M), tl.max(positive, axis=1) * 2 + tl.min(positive, axis=1))
 
 
 CASES.add(sum_1d_masked, {"src": "*fp32", "out": "*fp32", "n": "i32"}, {"BLOCK": 256})
@@ -241,13 +233,9 @@ CASES.add(
     {"M": 8, "N": 64},
     name="max_min_with_indices_bf16",
 )
-CASES.add(
-    argmax_argmin, {"src": "*fp16", "amax": "*i32", "amin": "*i32"}, {"M": 16, "N": 32}
-)
+CASES.add(argmax_argmin, {"src": "*fp16", "amax": "*i32", "amin": "*i32"}, {"M": 16, "N": 32})
 CASES.add(int_max_min, {"src": "*i64", "out": "*i64"}, {"BLOCK": 128})
-CASES.add(
-    int_max_min, {"src": "*u8", "out": "*u8"}, {"BLOCK": 128}, name="int_max_min_u8"
-)
+CASES.add(int_max_min, {"src": "*u8", "out": "*u8"}, {"BLOCK": 128}, name="int_max_min_u8")
 CASES.add(reduce_user_combine, {"src": "*fp32", "out": "*fp32"}, {"M": 8, "N": 128})
 CASES.add(
     reduce_welford_tuple,
@@ -272,9 +260,7 @@ CASES.add(
     {"src": "*i32", "out": "*i32", "n": "i32"},
     {"BLOCK": 256, "BINS": 32},
 )
-CASES.add(
-    sort_rows, {"src": "*fp32", "asc": "*fp32", "desc": "*fp32"}, {"M": 4, "N": 64}
-)
+CASES.add(sort_rows, {"src": "*fp32", "asc": "*fp32", "desc": "*fp32"}, {"M": 4, "N": 64})
 CASES.add(
     sort_rows,
     {"src": "*i32", "asc": "*i32", "desc": "*i32"},

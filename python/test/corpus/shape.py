@@ -231,9 +231,7 @@ def expand_reduce_roundtrip(src, dst, M: tl.constexpr, N: tl.constexpr):
     tl.store(dst + offs, centered / (tl.max(tl.abs(centered), axis=0)[None, :] + 1e-6))
 
 
-CASES.add(
-    creation_ops, {"out_f": "*fp32", "out_i": "*i32", "out_b": "*i8"}, {"BLOCK": 64}
-)
+CASES.add(creation_ops, {"out_f": "*fp32", "out_i": "*i32", "out_b": "*i8"}, {"BLOCK": 64})
 CASES.add(arange_offset_range, {"out": "*i32"}, {"START": 32, "END": 96})
 CASES.add(reshape_and_view, {"src": "*fp32", "dst": "*fp32"}, {"R": 8, "C": 16})
 CASES.add(reshape_can_reorder, {"src": "*i32", "out": "*i32"}, {"N": 128})
@@ -260,9 +258,7 @@ CASES.add(interleave_halves, {"a": "*bf16", "b": "*bf16", "out": "*bf16"}, {"N":
 CASES.add(ravel_tile, {"src": "*i32", "dst": "*i32"}, {"M": 8, "N": 32})
 CASES.add(flip_rows_and_cols, {"src": "*fp32", "dst": "*fp32"}, {"M": 16, "N": 16})
 CASES.add(flip_1d, {"src": "*i32", "dst": "*i32"}, {"N": 128})
-CASES.add(
-    gather_axis1, {"src": "*fp32", "idx": "*i32", "dst": "*fp32"}, {"M": 16, "N": 32}
-)
+CASES.add(gather_axis1, {"src": "*fp32", "idx": "*i32", "dst": "*fp32"}, {"M": 16, "N": 32})
 CASES.add(
     gather_axis0,
     {"src": "*fp16", "idx": "*i64", "dst": "*fp16"},

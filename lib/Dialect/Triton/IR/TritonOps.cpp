@@ -60,8 +60,7 @@ static LogicalResult verifyPermutation(Operation *op, ArrayRef<int32_t> order,
   llvm::SmallBitVector seen(rank);
   for (int32_t dim : order) {
     if (dim < 0 || dim >= rank || seen.test(dim))
-      return op->emitOpError("order must be a permutation of 0..")
-             << rank - 1;
+      return op->emitOpError("order must be a permutation of 0..") << rank - 1;
     seen.set(dim);
   }
   return success();
@@ -72,12 +71,10 @@ static LogicalResult verifyPermutation(Operation *op, ArrayRef<int32_t> order,
 //===----------------------------------------------------------------------===//
 
 ParseResult FuncOp::parse(OpAsmParser &parser, OperationState &result) {
-  auto buildFuncType = [](Builder &builder, ArrayRef<Type> argTypes,
-                          ArrayRef<Type> results,
-                          function_interface_impl::VariadicFlag,
-                          std::string &) {
-    return builder.getFunctionType(argTypes, results);
-  };
+  auto buildFuncType =
+      [](Builder &builder, ArrayRef<Type> argTypes, ArrayRef<Type> results,
+         function_interface_impl::VariadicFlag,
+         std::string &) { return builder.getFunctionType(argTypes, results); };
   return function_interface_impl::parseFunctionOp(
       parser, result, /*allowVariadic=*/false,
       getFunctionTypeAttrName(result.name), buildFuncType,
@@ -99,16 +96,16 @@ LogicalResult FuncOp::verify() {
 }
 
 LogicalResult CallOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
-  auto callee = symbolTable.lookupNearestSymbolFrom<FuncOp>(*this,
-                                                            getCalleeAttr());
+  auto callee =
+      symbolTable.lookupNearestSymbolFrom<FuncOp>(*this, getCalleeAttr());
   if (!callee)
-    return emitOpError("'") << getCallee()
-                            << "' does not name a tt.func in this module";
+    return emitOpError("'")
+           << getCallee() << "' does not name a tt.func in this module";
   FunctionType type = callee.getFunctionType();
   if (type.getNumInputs() != getNumOperands())
     return emitOpError("passes ")
-           << getNumOperands() << " operands but '" << getCallee()
-           << "' takes " << type.getNumInputs();
+           << getNumOperands() << " operands but '" << getCallee() << "' takes "
+           << type.getNumInputs();
   for (auto [index, pair] :
        llvm::enumerate(llvm::zip(type.getInputs(), getOperandTypes())))
     if (std::get<0>(pair) != std::get<1>(pair))
@@ -250,9 +247,9 @@ ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
     return failure();
   result.addTypes(getPointeeType(ptrType));
   int32_t hasMask = operands.size() > 1, hasOther = operands.size() > 2;
-  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
-                      parser.getBuilder().getDenseI32ArrayAttr(
-                          {1, hasMask, hasOther}));
+  result.addAttribute(
+      getOperandSegmentSizesAttrName(result.name),
+      parser.getBuilder().getDenseI32ArrayAttr({1, hasMask, hasOther}));
   return success();
 }
 
@@ -290,8 +287,7 @@ LogicalResult LoadOp::verify() {
   Type ptrType = getPtr().getType();
   if (getMask() && getMask().getType() != getI1SameShape(ptrType))
     return emitOpError("mask type ")
-           << getMask().getType() << " does not match pointer type "
-           << ptrType;
+           << getMask().getType() << " does not match pointer type " << ptrType;
   if (getOther() && !getMask())
     return emitOpError("'other' needs a mask");
   if (getOther() && getOther().getType() != getType())
@@ -352,8 +348,7 @@ LogicalResult StoreOp::verify() {
            << ptrType;
   if (getMask() && getMask().getType() != getI1SameShape(ptrType))
     return emitOpError("mask type ")
-           << getMask().getType() << " does not match pointer type "
-           << ptrType;
+           << getMask().getType() << " does not match pointer type " << ptrType;
   if (isBlockPointer(ptrType) && getMask())
     return emitOpError("block-pointer stores take boundaryCheck, not a mask");
   return verifyBoundaryCheck(*this, ptrType, getBoundaryCheck());
@@ -385,8 +380,7 @@ LogicalResult AtomicRMWOp::verify() {
     break;
   case RMWOp::FADD:
     if (!isa<FloatType>(element))
-      return emitOpError("'fadd' needs floating-point values, not ")
-             << element;
+      return emitOpError("'fadd' needs floating-point values, not ") << element;
     break;
   default:
     break;
@@ -412,8 +406,8 @@ LogicalResult MakeTensorPtrOp::verify() {
 LogicalResult AdvanceOp::verify() {
   int64_t rank = shapeOf(getType()).size();
   if (static_cast<int64_t>(getOffsets().size()) != rank)
-    return emitOpError("has ") << getOffsets().size()
-                               << " offsets for a block of rank " << rank;
+    return emitOpError("has ")
+           << getOffsets().size() << " offsets for a block of rank " << rank;
   return success();
 }
 
@@ -460,13 +454,13 @@ LogicalResult DescriptorLoadOp::verify() {
 }
 
 LogicalResult DescriptorStoreOp::verify() {
-  return verifyDescriptorAccess(*this, getDesc().getType(),
-                                getSrc().getType(), getIndices().size());
+  return verifyDescriptorAccess(*this, getDesc().getType(), getSrc().getType(),
+                                getIndices().size());
 }
 
 LogicalResult DescriptorReduceOp::verify() {
-  return verifyDescriptorAccess(*this, getDesc().getType(),
-                                getSrc().getType(), getIndices().size());
+  return verifyDescriptorAccess(*this, getDesc().getType(), getSrc().getType(),
+                                getIndices().size());
 }
 
 //===----------------------------------------------------------------------===//
@@ -476,8 +470,8 @@ LogicalResult DescriptorReduceOp::verify() {
 LogicalResult MakeRangeOp::verify() {
   int64_t start = getStart(), end = getEnd();
   if (end <= start)
-    return emitOpError("end (") << end << ") must be greater than start ("
-                                << start << ")";
+    return emitOpError("end (")
+           << end << ") must be greater than start (" << start << ")";
   RankedTensorType type = getType();
   if (type.getRank() != 1 || type.getDimSize(0) != end - start)
     return emitOpError("result must be a 1-D tensor of ")
@@ -488,8 +482,7 @@ LogicalResult MakeRangeOp::verify() {
 LogicalResult UnsplatOp::verify() {
   auto type = cast<RankedTensorType>(getSrc().getType());
   if (type.getNumElements() != 1)
-    return emitOpError("needs a tensor with exactly one element, not ")
-           << type;
+    return emitOpError("needs a tensor with exactly one element, not ") << type;
   return success();
 }
 
@@ -498,8 +491,8 @@ LogicalResult ExpandDimsOp::verify() {
   auto result = cast<RankedTensorType>(getType());
   int64_t axis = getAxis();
   if (axis < 0 || axis > src.getRank())
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << src.getRank();
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << src.getRank();
   SmallVector<int64_t> expected(src.getShape());
   expected.insert(expected.begin() + axis, 1);
   if (result.getShape() != ArrayRef<int64_t>(expected))
@@ -590,8 +583,8 @@ LogicalResult GatherOp::verify() {
   auto result = cast<RankedTensorType>(getType());
   int64_t axis = getAxis();
   if (axis < 0 || axis >= src.getRank())
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << src.getRank();
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << src.getRank();
   if (indices.getRank() != src.getRank())
     return emitOpError("indices must have the rank of the source");
   if (result.getShape() != indices.getShape() ||
@@ -659,8 +652,8 @@ static LogicalResult verifyCombineRegion(Operation *op, Region &region,
   if (terminator->getNumOperands() != numOperands)
     return op->emitOpError("combine region must yield ")
            << numOperands << " values, not " << terminator->getNumOperands();
-  for (auto [index, pair] : llvm::enumerate(
-           llvm::zip(terminator->getOperandTypes(), elementTypes)))
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(terminator->getOperandTypes(), elementTypes)))
     if (std::get<0>(pair) != std::get<1>(pair))
       return op->emitOpError("combine region yields ")
              << std::get<0>(pair) << " as value #" << index << " but "
@@ -681,8 +674,8 @@ LogicalResult ReduceOp::verify() {
   auto first = cast<RankedTensorType>(getSrcs()[0].getType());
   int64_t axis = getAxis();
   if (axis < 0 || axis >= first.getRank())
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << first.getRank();
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << first.getRank();
   if (getNumResults() != getSrcs().size())
     return emitOpError("must have one result per operand");
   SmallVector<int64_t> shape(first.getShape());
@@ -709,8 +702,8 @@ LogicalResult ScanOp::verify() {
   auto first = cast<RankedTensorType>(getSrcs()[0].getType());
   int64_t axis = getAxis();
   if (axis < 0 || axis >= first.getRank())
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << first.getRank();
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << first.getRank();
   if (getNumResults() != getSrcs().size())
     return emitOpError("must have one result per operand");
   return success();
