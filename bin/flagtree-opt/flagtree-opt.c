@@ -1,7 +1,9 @@
-/*===- flagtree-opt.c - the flagtree modular optimizer driver ------------===*\
-|* Runs flagtree's passes on IR files, like mlir-opt; the work is done by    *|
-|* the core library, so this binary stays tiny.                              *|
-\*===----------------------------------------------------------------------===*/
+//===- flagtree-opt.c - the flagtree modular optimizer driver ------------===//
+//
+// Runs flagtree's passes on IR files, like mlir-opt; the work is done by the
+// core library, so this binary stays tiny.
+//
+//===----------------------------------------------------------------------===//
 
 #include "flagtree/CAPI/FlagTree.h"
 

@@ -1,12 +1,11 @@
-/*===- FlagTree.h - the C API of the flagtree core -----------------*- C
--*-===*\
-|*                                                                            *|
-|* The core is one shared library with MLIR and LLVM linked in statically.   *|
-|* Only the functions below are exported, so any Python (3.11 here, 3.12 on  *|
-|* the GPU machine) can load it with ctypes, and it never clashes with the   *|
-|* MLIR copy inside Triton's own extension.                                  *|
-|*                                                                            *|
-\*===----------------------------------------------------------------------===*/
+//===- FlagTree.h - the C API of the flagtree core ---------------*- C -*-===//
+//
+// The core is one shared library with MLIR and LLVM linked in statically.
+// Only the functions below are exported, so any Python (3.11 here, 3.12 on
+// the GPU machine) can load it with ctypes, and it never clashes with the
+// MLIR copy inside Triton's own extension.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef FLAGTREE_CAPI_FLAGTREE_H
 #define FLAGTREE_CAPI_FLAGTREE_H
