@@ -89,11 +89,15 @@ extern "C" int flagtree_run_pipeline(const char *input, size_t length,
   OwningOpRef<ModuleOp> module = flagtree::parseTTIR(sourceMgr, &context);
   bool ok = static_cast<bool>(module);
   if (ok && pipeline && *pipeline) {
-    PassManager pm(&context, ModuleOp::getOperationName());
-    if (failed(parsePassPipeline(pipeline, pm, diagStream)))
+    // The pipeline names its anchor, e.g. `builtin.module(canonicalize)`.
+    FailureOr<OpPassManager> parsed = parsePassPipeline(pipeline, diagStream);
+    if (failed(parsed)) {
       ok = false;
-    else if (failed(pm.run(*module)))
-      ok = false;
+    } else {
+      PassManager pm(&context, parsed->getOpAnchorName());
+      static_cast<OpPassManager &>(pm) = *parsed;
+      ok = succeeded(pm.run(*module));
+    }
   }
   if (ok) {
     std::string text;
