@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CLANG_FORMAT := /usr/lib/llvm-22/bin/clang-format
 CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' '*.c')
 
-.PHONY: demo test setup install lint format lit pytest clean
+.PHONY: demo test setup install lint format lit pytest docs clean
 
 demo: install
 	$(PY) -m flagtree.demo
@@ -37,6 +37,12 @@ lit: install
 
 pytest: install
 	$(PY) -m pytest -n $(JOBS) python/test
+
+# Regenerates the op reference of the `tt` dialect from its TableGen source.
+docs: setup
+	/usr/lib/llvm-22/bin/mlir-tblgen -gen-op-doc -dialect=tt -I include \
+	  -I /usr/lib/llvm-22/include include/flagtree/Dialect/Triton/IR/TritonOps.td \
+	  > docs/dialects/tt.md
 
 clean:
 	rm -rf build dist

@@ -455,6 +455,26 @@ tt.func @reduce(%t: tensor<128xf32>, %m: tensor<16x32xf32>, %idx: tensor<16x32xi
   tt.return
 }
 
+// Inherent attributes written in the attribute dictionary (older Triton tests do this) print as properties.
+// CHECK-LABEL: tt.func @reduce_attr_dict
+// CHECK-NEXT: %{{.*}} = "tt.reduce"(%{{.*}}) <{axis = 0 : i32}> ({
+// CHECK: }) : (tensor<4x128xf32>) -> tensor<128xf32>
+// CHECK-NEXT: %{{.*}} = "tt.scan"(%{{.*}}) <{axis = 1 : i32, reverse = false}> ({
+// CHECK: }) : (tensor<4x128xf32>) -> tensor<4x128xf32>
+tt.func @reduce_attr_dict(%v: tensor<4x128xf32>) {
+  %0 = "tt.reduce" (%v) ({
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    tt.reduce.return %s : f32
+  }) {axis = 0 : i32} : (tensor<4x128xf32>) -> tensor<128xf32>
+  %1 = "tt.scan" (%v) ({
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    tt.scan.return %s : f32
+  }) {axis = 1 : i32, reverse = false} : (tensor<4x128xf32>) -> tensor<4x128xf32>
+  tt.return
+}
+
 // tt.scan in generic form, forward and reverse.
 // CHECK-LABEL: tt.func @scan
 // CHECK-NEXT: %{{.*}} = "tt.scan"(%{{.*}}) <{axis = 0 : i32, reverse = false}> ({

@@ -66,6 +66,29 @@ static LogicalResult verifyPermutation(Operation *op, ArrayRef<int32_t> order,
   return success();
 }
 
+LogicalResult flagtree::tt::OpTrait::verifyTensorSize(Operation *op) {
+  auto check = [&](Type type) -> LogicalResult {
+    if (auto ptr = dyn_cast<PointerType>(type))
+      type = ptr.getPointeeType();
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.hasStaticShape())
+      return success();
+    int64_t numElements = tensor.getNumElements();
+    if (!llvm::isPowerOf2_64(numElements))
+      return op->emitOpError("tensor ")
+             << tensor << " has " << numElements
+             << " elements; Triton needs a power of two";
+    return success();
+  };
+  for (Type type : op->getOperandTypes())
+    if (failed(check(type)))
+      return failure();
+  for (Type type : op->getResultTypes())
+    if (failed(check(type)))
+      return failure();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Functions, calls, returns
 //===----------------------------------------------------------------------===//
@@ -159,7 +182,10 @@ LogicalResult BitcastOp::verify() {
 LogicalResult FpToFpOp::verify() {
   auto from = cast<FloatType>(getElementTypeOrSelf(getSrc().getType()));
   auto to = cast<FloatType>(getElementTypeOrSelf(getType()));
-  if (getRounding() && to.getWidth() >= from.getWidth())
+  if (to.getWidth() < from.getWidth() && !getRounding())
+    return emitOpError("a down-cast from ")
+           << from << " to " << to << " needs a rounding mode";
+  if (getRounding() && to.getWidth() > from.getWidth())
     return emitOpError("a rounding mode is only meaningful on a down-cast, "
                        "not from ")
            << from << " to " << to;
@@ -188,8 +214,10 @@ static ParseResult parseCacheClauses(OpAsmParser &parser,
   while (true) {
     if (succeeded(parser.parseOptionalKeyword("cacheModifier"))) {
       StringRef keyword;
+      if (parser.parseEqual())
+        return failure();
       SMLoc loc = parser.getCurrentLocation();
-      if (parser.parseEqual() || parser.parseKeyword(&keyword))
+      if (parser.parseKeyword(&keyword))
         return failure();
       auto value = symbolizeCacheModifier(keyword);
       if (!value)
@@ -200,8 +228,10 @@ static ParseResult parseCacheClauses(OpAsmParser &parser,
     }
     if (succeeded(parser.parseOptionalKeyword("evictionPolicy"))) {
       StringRef keyword;
+      if (parser.parseEqual())
+        return failure();
       SMLoc loc = parser.getCurrentLocation();
-      if (parser.parseEqual() || parser.parseKeyword(&keyword))
+      if (parser.parseKeyword(&keyword))
         return failure();
       auto value = symbolizeEvictionPolicy(keyword);
       if (!value)
@@ -440,11 +470,18 @@ static LogicalResult verifyDescriptorAccess(Operation *op,
     return op->emitOpError("value element type ")
            << value.getElementType() << " does not match the descriptor's "
            << block.getElementType();
-  if (value.getNumElements() != block.getNumElements())
+  // The value may drop leading unit dimensions of the block, nothing else.
+  ArrayRef<int64_t> blockShape = block.getShape();
+  ArrayRef<int64_t> valueShape = value.getShape();
+  size_t dropped =
+      blockShape.size() - std::min(blockShape.size(), valueShape.size());
+  if (valueShape.size() > blockShape.size() ||
+      blockShape.drop_front(dropped) != valueShape ||
+      llvm::any_of(blockShape.take_front(dropped),
+                   [](int64_t dim) { return dim != 1; }))
     return op->emitOpError("value shape ")
-           << shapeString(value.getShape())
-           << " does not hold as many elements as the descriptor block "
-           << shapeString(block.getShape());
+           << shapeString(valueShape) << " must be the descriptor block "
+           << shapeString(blockShape) << " less some leading unit dimensions";
   return success();
 }
 
@@ -463,12 +500,43 @@ LogicalResult DescriptorReduceOp::verify() {
                                 getIndices().size());
 }
 
+/// A row gather/scatter moves one descriptor row (of the block's width) per
+/// row offset.
+static LogicalResult verifyDescriptorRows(Operation *op, TensorDescType desc,
+                                          Value xOffsets,
+                                          RankedTensorType value) {
+  RankedTensorType block = desc.getBlockType();
+  auto offsets = cast<RankedTensorType>(xOffsets.getType());
+  SmallVector<int64_t> expected = {offsets.getNumElements(),
+                                   block.getShape().back()};
+  if (value.getShape() != ArrayRef<int64_t>(expected))
+    return op->emitOpError("value shape ")
+           << shapeString(value.getShape()) << " should be "
+           << shapeString(expected) << " (one descriptor row per row offset)";
+  if (!sameIgnoringSign(value.getElementType(), block.getElementType()))
+    return op->emitOpError("value element type ")
+           << value.getElementType() << " does not match the descriptor's "
+           << block.getElementType();
+  return success();
+}
+
+LogicalResult DescriptorGatherOp::verify() {
+  return verifyDescriptorRows(*this, getDesc().getType(), getXOffsets(),
+                              cast<RankedTensorType>(getType()));
+}
+
+LogicalResult DescriptorScatterOp::verify() {
+  return verifyDescriptorRows(*this, getDesc().getType(), getXOffsets(),
+                              cast<RankedTensorType>(getSrc().getType()));
+}
+
 //===----------------------------------------------------------------------===//
 // Shape manipulation
 //===----------------------------------------------------------------------===//
 
 LogicalResult MakeRangeOp::verify() {
-  int64_t start = getStart(), end = getEnd();
+  int64_t start = static_cast<int32_t>(getStart());
+  int64_t end = static_cast<int32_t>(getEnd());
   if (end <= start)
     return emitOpError("end (")
            << end << ") must be greater than start (" << start << ")";
@@ -489,7 +557,7 @@ LogicalResult UnsplatOp::verify() {
 LogicalResult ExpandDimsOp::verify() {
   auto src = cast<RankedTensorType>(getSrc().getType());
   auto result = cast<RankedTensorType>(getType());
-  int64_t axis = getAxis();
+  int64_t axis = static_cast<int32_t>(getAxis());
   if (axis < 0 || axis > src.getRank())
     return emitOpError("axis ")
            << axis << " is out of range for rank " << src.getRank();
@@ -581,12 +649,17 @@ LogicalResult GatherOp::verify() {
   auto src = cast<RankedTensorType>(getSrc().getType());
   auto indices = cast<RankedTensorType>(getIndices().getType());
   auto result = cast<RankedTensorType>(getType());
-  int64_t axis = getAxis();
+  int64_t axis = static_cast<int32_t>(getAxis());
   if (axis < 0 || axis >= src.getRank())
     return emitOpError("axis ")
            << axis << " is out of range for rank " << src.getRank();
   if (indices.getRank() != src.getRank())
     return emitOpError("indices must have the rank of the source");
+  for (int64_t dim = 0; dim < src.getRank(); ++dim)
+    if (dim != axis && indices.getDimSize(dim) != src.getDimSize(dim))
+      return emitOpError("indices dimension ")
+             << dim << " (" << indices.getDimSize(dim)
+             << ") must match the source (" << src.getDimSize(dim) << ")";
   if (result.getShape() != indices.getShape() ||
       result.getElementType() != src.getElementType())
     return emitOpError("result must have the shape of the indices and the "
@@ -622,10 +695,36 @@ LogicalResult DotOp::verify() {
   expected.push_back(b.getDimSize(rank - 1));
   if (rank == 3 && a.getDimSize(0) != b.getDimSize(0))
     return emitOpError("batch dimensions differ");
+  unsigned aWidth = a.getElementType().getIntOrFloatBitWidth();
+  unsigned bWidth = b.getElementType().getIntOrFloatBitWidth();
+  if (aWidth != bWidth)
+    return emitOpError("operand element types ")
+           << a.getElementType() << " and " << b.getElementType()
+           << " must have the same bit width";
   if (d.getShape() != ArrayRef<int64_t>(expected))
     return emitOpError("result shape ")
            << shapeString(d.getShape()) << " should be "
            << shapeString(expected);
+  return success();
+}
+
+LogicalResult DotScaledOp::verify() {
+  auto a = cast<RankedTensorType>(getA().getType());
+  auto b = cast<RankedTensorType>(getB().getType());
+  if (a.getRank() < 2 || b.getRank() != a.getRank())
+    return emitOpError("operands must have the same rank, at least 2");
+  // e2m1 packs two values per i8 along K (or along M/N without k-packing).
+  auto unpackedK = [](RankedTensorType type, int64_t dim, ScaleDotElemType elem,
+                      bool kPack) {
+    int64_t size = type.getDimSize(dim);
+    return elem == ScaleDotElemType::E2M1 && kPack ? 2 * size : size;
+  };
+  int64_t rank = a.getRank();
+  int64_t aK = unpackedK(a, rank - 1, getAElemType(), getLhsKPack());
+  int64_t bK = unpackedK(b, rank - 2, getBElemType(), getRhsKPack());
+  if (aK != bK)
+    return emitOpError("the K dimensions differ: ")
+           << aK << " (lhs) and " << bK << " (rhs), after unpacking";
   return success();
 }
 
@@ -651,7 +750,8 @@ static LogicalResult verifyCombineRegion(Operation *op, Region &region,
   Operation *terminator = block.getTerminator();
   if (terminator->getNumOperands() != numOperands)
     return op->emitOpError("combine region must yield ")
-           << numOperands << " values, not " << terminator->getNumOperands();
+           << numOperands << (numOperands == 1 ? " value" : " values")
+           << ", not " << terminator->getNumOperands();
   for (auto [index, pair] :
        llvm::enumerate(llvm::zip(terminator->getOperandTypes(), elementTypes)))
     if (std::get<0>(pair) != std::get<1>(pair))
@@ -672,7 +772,7 @@ LogicalResult ReduceOp::verify() {
   if (getSrcs().empty())
     return emitOpError("needs at least one operand");
   auto first = cast<RankedTensorType>(getSrcs()[0].getType());
-  int64_t axis = getAxis();
+  int64_t axis = static_cast<int32_t>(getAxis());
   if (axis < 0 || axis >= first.getRank())
     return emitOpError("axis ")
            << axis << " is out of range for rank " << first.getRank();
@@ -700,12 +800,16 @@ LogicalResult ScanOp::verify() {
   if (getSrcs().empty())
     return emitOpError("needs at least one operand");
   auto first = cast<RankedTensorType>(getSrcs()[0].getType());
-  int64_t axis = getAxis();
+  int64_t axis = static_cast<int32_t>(getAxis());
   if (axis < 0 || axis >= first.getRank())
     return emitOpError("axis ")
            << axis << " is out of range for rank " << first.getRank();
   if (getNumResults() != getSrcs().size())
     return emitOpError("must have one result per operand");
+  for (auto [src, result] : llvm::zip(getSrcs(), getResults()))
+    if (src.getType() != result.getType())
+      return emitOpError("result type ")
+             << result.getType() << " should be " << src.getType();
   return success();
 }
 
@@ -717,10 +821,24 @@ LogicalResult MapElementwiseOp::verifyRegions() {
   if (getScalarOp().empty())
     return emitOpError("needs a scalar region");
   Block &block = getScalarOp().front();
-  size_t expected = getSrcs().size() * std::max<int32_t>(getPack(), 1);
-  if (block.getNumArguments() != expected)
+  int64_t pack = static_cast<int32_t>(getPack());
+  if (pack < 1)
+    return emitOpError("pack must be at least 1");
+  // The region sees `pack` consecutive elements of each operand in turn and
+  // yields `pack` elements of each result.
+  SmallVector<Type> argTypes, yieldTypes;
+  for (Value src : getSrcs())
+    argTypes.append(pack, getElementTypeOrSelf(src.getType()));
+  for (Value result : getResults())
+    yieldTypes.append(pack, getElementTypeOrSelf(result.getType()));
+  if (!llvm::equal(block.getArgumentTypes(), argTypes))
     return emitOpError("scalar region must take ")
-           << expected << " arguments, not " << block.getNumArguments();
+           << argTypes.size() << " arguments of the operand element types";
+  for (Block &each : getScalarOp())
+    if (auto ret = dyn_cast<MapElementwiseReturnOp>(each.getTerminator()))
+      if (!llvm::equal(ret.getResult().getTypes(), yieldTypes))
+        return emitOpError("scalar region must yield ")
+               << yieldTypes.size() << " values of the result element types";
   return success();
 }
 
@@ -747,8 +865,17 @@ void ElementwiseInlineAsmOp::getEffects(
 }
 
 LogicalResult ElementwiseInlineAsmOp::verify() {
-  if (getPackedElement() < 1)
+  int64_t packed = static_cast<int32_t>(getPackedElement());
+  if (packed < 1)
     return emitOpError("packed_element must be at least 1");
+  auto divides = [&](Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return !tensor || tensor.getNumElements() % packed == 0;
+  };
+  if (!llvm::all_of(getArgs().getTypes(), divides) ||
+      !llvm::all_of(getResultTypes(), divides))
+    return emitOpError("packed_element (")
+           << packed << ") must divide the number of elements of every tensor";
   return success();
 }
 

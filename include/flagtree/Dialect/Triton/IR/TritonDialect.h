@@ -43,6 +43,22 @@ mlir::Type getI1SameShape(mlir::Type type);
 /// For `!tt.ptr<tensor<..xT>, as>`, the scalar pointer `!tt.ptr<T, as>`.
 mlir::Type getBlockBasePointerType(mlir::Type type);
 
+namespace OpTrait {
+
+/// Checks that every tensor an op uses or defines (block pointers included)
+/// holds a power-of-two number of elements.
+mlir::LogicalResult verifyTensorSize(mlir::Operation *op);
+
+template <typename ConcreteType>
+class TensorSizeTrait
+    : public mlir::OpTrait::TraitBase<ConcreteType, TensorSizeTrait> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    return verifyTensorSize(op);
+  }
+};
+
+} // namespace OpTrait
 } // namespace flagtree::tt
 
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h.inc"

@@ -34,7 +34,14 @@ def Triton_Dialect : Dialect {
   }];
 }
 
+// Triton requires every tensor of a `tt` op to hold a power-of-two number of
+// elements; flagtree checks the same, so it never hands Triton a module that
+// Triton would refuse.
+def TT_TensorSizeTrait : NativeOpTrait<"TensorSizeTrait"> {
+  let cppNamespace = "::flagtree::tt::OpTrait";
+}
+
 class TT_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Triton_Dialect, mnemonic, traits>;
+    : Op<Triton_Dialect, mnemonic, !listconcat(traits, [TT_TensorSizeTrait])>;
 
 #endif // FLAGTREE_DIALECT_TRITON_IR_TRITONDIALECT_TD

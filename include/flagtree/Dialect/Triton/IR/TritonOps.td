@@ -362,6 +362,7 @@ def TT_DescriptorGatherOp : TT_Op<"descriptor_gather", [
   let assemblyFormat = [{
     $desc `[` $x_offsets `,` $y_offset `]` attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
 }
 
 def TT_DescriptorScatterOp : TT_Op<"descriptor_scatter", [
@@ -372,6 +373,7 @@ def TT_DescriptorScatterOp : TT_Op<"descriptor_scatter", [
   let assemblyFormat = [{
     $desc `[` $x_offsets `,` $y_offset `]` `,` $src attr-dict `:` type(operands)
   }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -532,6 +534,7 @@ def TT_DotScaledOp : TT_Op<"dot_scaled", [Pure, AttrSizedOperandSegments,
     `:` type($a) (`,` type($a_scale)^)? `*` type($b) (`,` type($b_scale)^)?
     `->` type($d)
   }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

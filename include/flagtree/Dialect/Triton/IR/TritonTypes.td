@@ -70,7 +70,7 @@ def TT_TensorPtr
                  ".getPointeeType())">,
            "pointer to a block (tensor)", "::flagtree::tt::PointerType">;
 
-def TT_Type : AnyTypeOf<[TT_Float, TT_Int, TT_Ptr, Index]>;
+def TT_Type : AnyTypeOf<[TT_Float, TT_Int, TT_Ptr]>;
 def TT_Tensor : RankedTensorOf<[TT_Float, TT_Int, TT_Ptr]>;
 def TT_ScalarOrTensor : AnyTypeOf<[TT_Type, TT_Tensor]>;
 

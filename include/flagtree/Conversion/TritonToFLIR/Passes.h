@@ -1,0 +1,26 @@
+//===- Passes.h - lowering TTIR to the structured FLIR lane -----*- C++ -*-===//
+
+#ifndef FLAGTREE_CONVERSION_TRITONTOFLIR_PASSES_H
+#define FLAGTREE_CONVERSION_TRITONTOFLIR_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace flagtree {
+
+#define GEN_PASS_DECL
+#include "flagtree/Conversion/TritonToFLIR/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "flagtree/Conversion/TritonToFLIR/Passes.h.inc"
+
+} // namespace flagtree
+
+#endif // FLAGTREE_CONVERSION_TRITONTOFLIR_PASSES_H

@@ -1,0 +1,103 @@
+//===- KernelLowering.h - state of lowering one tt.func to FLIR -*- C++ -*-===//
+//
+// The lowering walks a `tt.func` in program order and rebuilds it as a
+// `func.func`, keeping beside the value mapping what it knows about integer
+// and pointer tensors (affine offsets) and about masks (per-dimension upper
+// bounds). That knowledge only ever picks a faster form of a load or store;
+// every access also has a general form that needs none of it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef FLAGTREE_LIB_CONVERSION_TRITONTOFLIR_KERNELLOWERING_H
+#define FLAGTREE_LIB_CONVERSION_TRITONTOFLIR_KERNELLOWERING_H
+
+#include "flagtree/Dialect/Triton/IR/TritonDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace flagtree::flir {
+
+/// value[i0, .., in] = base + sum_d strides[d] * i_d, all in `index`.
+struct AffineOffsets {
+  mlir::OpFoldResult base;
+  llvm::SmallVector<mlir::OpFoldResult> strides;
+};
+
+/// mask[i0, .., in] = AND_d (i_d < upper[d]); a null entry is no bound.
+struct MaskBounds {
+  llvm::SmallVector<mlir::OpFoldResult> upper;
+};
+
+class KernelLowering {
+public:
+  KernelLowering(flagtree::tt::FuncOp source, mlir::func::FuncOp target);
+
+  /// Lowers the body of the source function into the target function.
+  mlir::LogicalResult run();
+
+  /// The type a `tt` value takes after lowering: pointers become `index`
+  /// offsets (tensors of them for tensors of pointers).
+  static mlir::Type convertType(mlir::Type type);
+
+private:
+  // Program order walk (TritonToFLIR.cpp).
+  mlir::LogicalResult lowerBlockOps(mlir::Block &block);
+  mlir::LogicalResult lowerOp(mlir::Operation *op);
+  mlir::LogicalResult lowerGeneric(mlir::Operation *op);
+  mlir::LogicalResult lowerFor(mlir::scf::ForOp op);
+  mlir::LogicalResult lowerFor(mlir::scf::ForOp op, llvm::ArrayRef<bool> speculate,
+                               llvm::SmallVectorImpl<bool> &confirmed);
+  mlir::LogicalResult lowerIf(mlir::scf::IfOp op);
+  mlir::LogicalResult lowerWhile(mlir::scf::WhileOp op);
+  mlir::LogicalResult lowerReduce(flagtree::tt::ReduceOp op);
+  mlir::LogicalResult lowerDot(flagtree::tt::DotOp op);
+  mlir::LogicalResult lowerShapeOp(mlir::Operation *op);
+  mlir::LogicalResult unsupported(mlir::Operation *op);
+
+  // Affine offsets and masks (AffineOffsets.cpp).
+  void forget(mlir::Value value);
+  void recordFacts(mlir::Operation *op);
+  void recordCompare(mlir::arith::CmpIOp op);
+  mlir::OpFoldResult addOfr(mlir::OpFoldResult a, mlir::OpFoldResult b);
+  mlir::OpFoldResult subOfr(mlir::OpFoldResult a, mlir::OpFoldResult b);
+  mlir::OpFoldResult mulOfr(mlir::OpFoldResult a, mlir::OpFoldResult b);
+  mlir::OpFoldResult minOfr(mlir::OpFoldResult a, mlir::OpFoldResult b);
+  mlir::Value toIndex(mlir::Value value);
+  mlir::Value materialize(mlir::OpFoldResult ofr);
+  std::optional<AffineOffsets> scalarAsAffine(mlir::Value source,
+                                              unsigned rank);
+  bool isZero(mlir::OpFoldResult ofr) const;
+  bool sameOfr(mlir::OpFoldResult a, mlir::OpFoldResult b) const;
+
+  // Loads and stores (MemoryAccess.cpp).
+  mlir::LogicalResult lowerLoad(flagtree::tt::LoadOp op);
+  mlir::LogicalResult lowerStore(flagtree::tt::StoreOp op);
+  mlir::Value rootOf(mlir::Operation *op, mlir::Value pointer);
+  mlir::Value structuredView(mlir::Location loc, mlir::Value root,
+                             const AffineOffsets &offsets,
+                             mlir::RankedTensorType shape,
+                             const MaskBounds *bounds,
+                             llvm::SmallVectorImpl<mlir::OpFoldResult> &sizes);
+  mlir::Value gather(flagtree::tt::LoadOp op, mlir::Value root);
+  void scatter(flagtree::tt::StoreOp op, mlir::Value root);
+
+  flagtree::tt::FuncOp source;
+  mlir::func::FuncOp target;
+  mlir::OpBuilder b;
+  /// Location of the op being lowered; everything built for it carries it.
+  mlir::Location loc;
+  mlir::IRMapping map;
+  /// The memref argument every pointer value (of the source) points into.
+  llvm::DenseMap<mlir::Value, mlir::Value> roots;
+  llvm::DenseMap<mlir::Value, AffineOffsets> affine;
+  llvm::DenseMap<mlir::Value, MaskBounds> masks;
+  /// Program-id and grid-size arguments of the target function.
+  llvm::SmallVector<mlir::Value, 6> gridArgs;
+};
+
+} // namespace flagtree::flir
+
+#endif // FLAGTREE_LIB_CONVERSION_TRITONTOFLIR_KERNELLOWERING_H

@@ -1,0 +1,273 @@
+//===- MemoryAccess.cpp - lowering tt.load and tt.store to FLIR ----------===//
+//
+// A tensor access whose offsets are affine (and whose mask, if any, is a
+// set of per-dimension upper bounds) becomes a copy through a strided view
+// of the argument's memref, clamped to the bounds, so masked-off memory is
+// never touched. Every other access becomes a loop nest that reads or
+// writes `base[offset]` element by element under its mask.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+using namespace flagtree;
+using namespace flagtree::flir;
+
+Value KernelLowering::rootOf(Operation *op, Value pointer) {
+  Value root = roots.lookup(pointer);
+  if (!root)
+    op->emitError() << "'" << op->getName()
+                    << "' on a pointer that does not derive from a kernel "
+                       "argument is not supported by the CPU lane yet";
+  return root;
+}
+
+Value KernelLowering::structuredView(Location loc, Value root,
+                                     const AffineOffsets &offsets,
+                                     RankedTensorType shape,
+                                     const MaskBounds *bounds,
+                                     SmallVectorImpl<OpFoldResult> &sizes) {
+  sizes.clear();
+  SmallVector<int64_t> staticSizes, staticStrides;
+  Value zero;
+  for (int64_t d = 0, e = shape.getRank(); d < e; ++d) {
+    OpFoldResult upper = bounds ? bounds->upper[d] : OpFoldResult();
+    if (!upper) {
+      sizes.push_back(b.getIndexAttr(shape.getDimSize(d)));
+      staticSizes.push_back(shape.getDimSize(d));
+      continue;
+    }
+    // The valid extent is clamp(upper, 0, size).
+    OpFoldResult clamped = minOfr(upper, b.getIndexAttr(shape.getDimSize(d)));
+    if (!zero)
+      zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value valid = arith::MaxSIOp::create(b, loc, materialize(clamped), zero);
+    sizes.push_back(valid);
+    staticSizes.push_back(ShapedType::kDynamic);
+  }
+  for (OpFoldResult stride : offsets.strides)
+    staticStrides.push_back(
+        getConstantIntValue(stride).value_or(ShapedType::kDynamic));
+  int64_t staticOffset =
+      getConstantIntValue(offsets.base).value_or(ShapedType::kDynamic);
+  auto elementType = cast<MemRefType>(root.getType()).getElementType();
+  auto layout =
+      StridedLayoutAttr::get(b.getContext(), staticOffset, staticStrides);
+  auto viewType = MemRefType::get(staticSizes, elementType, layout);
+  return memref::ReinterpretCastOp::create(b, loc, viewType, root,
+                                           offsets.base, sizes, offsets.strides);
+}
+
+/// `other` as one scalar when it is uniform (a splat), else null.
+static Value uniformValue(Value other, IRMapping &map, OpBuilder &b,
+                          Location loc) {
+  if (auto splat = other.getDefiningOp<tt::SplatOp>())
+    return map.lookup(splat.getSrc());
+  if (auto constant = other.getDefiningOp<arith::ConstantOp>())
+    if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
+      if (dense.isSplat())
+        return arith::ConstantOp::create(
+            b, loc, cast<TypedAttr>(dense.getSplatValue<Attribute>()));
+  return Value();
+}
+
+Value KernelLowering::gather(tt::LoadOp op, Value root) {
+  auto type = cast<RankedTensorType>(op.getType());
+  auto bufferType = MemRefType::get(type.getShape(), type.getElementType());
+  Value buffer = memref::AllocOp::create(b, loc, bufferType);
+  Value offsets = map.lookup(op.getPtr());
+  Value mask = op.getMask() ? map.lookup(op.getMask()) : Value();
+  Value other = op.getOther() ? map.lookup(op.getOther()) : Value();
+  SmallVector<Value> lbs, ubs, steps;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t size : type.getShape()) {
+    lbs.push_back(zero);
+    ubs.push_back(arith::ConstantIndexOp::create(b, loc, size));
+    steps.push_back(one);
+  }
+  scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, [&](OpBuilder &nb, Location l, ValueRange ivs) {
+        Value offset = tensor::ExtractOp::create(nb, l, offsets, ivs);
+        auto read = [&](OpBuilder &ib, Location il) {
+          Value v = memref::LoadOp::create(ib, il, root, offset);
+          memref::StoreOp::create(ib, il, v, buffer, ivs);
+        };
+        if (!mask) {
+          read(nb, l);
+          return;
+        }
+        Value m = tensor::ExtractOp::create(nb, l, mask, ivs);
+        auto guarded = scf::IfOp::create(nb, l, m, /*withElseRegion=*/!!other);
+        OpBuilder::InsertionGuard guard(nb);
+        nb.setInsertionPointToStart(guarded.thenBlock());
+        read(nb, l);
+        if (other) {
+          nb.setInsertionPointToStart(guarded.elseBlock());
+          Value v = tensor::ExtractOp::create(nb, l, other, ivs);
+          memref::StoreOp::create(nb, l, v, buffer, ivs);
+        }
+      });
+  return bufferization::ToTensorOp::create(b, loc, type, buffer,
+                                           /*restrict=*/true,
+                                           /*writable=*/true);
+}
+
+void KernelLowering::scatter(tt::StoreOp op, Value root) {
+  auto type = cast<RankedTensorType>(op.getValue().getType());
+  Value offsets = map.lookup(op.getPtr());
+  Value values = map.lookup(op.getValue());
+  Value mask = op.getMask() ? map.lookup(op.getMask()) : Value();
+  SmallVector<Value> lbs, ubs, steps;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t size : type.getShape()) {
+    lbs.push_back(zero);
+    ubs.push_back(arith::ConstantIndexOp::create(b, loc, size));
+    steps.push_back(one);
+  }
+  scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, [&](OpBuilder &nb, Location l, ValueRange ivs) {
+        OpBuilder::InsertionGuard guard(nb);
+        if (mask) {
+          Value m = tensor::ExtractOp::create(nb, l, mask, ivs);
+          auto guarded = scf::IfOp::create(nb, l, m, /*withElseRegion=*/false);
+          nb.setInsertionPointToStart(guarded.thenBlock());
+        }
+        Value offset = tensor::ExtractOp::create(nb, l, offsets, ivs);
+        Value v = tensor::ExtractOp::create(nb, l, values, ivs);
+        memref::StoreOp::create(nb, l, v, root, offset);
+      });
+}
+
+LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
+  if (isa<tt::PointerType>(getElementTypeOrSelf(op.getPtr().getType())) &&
+      isa<RankedTensorType>(
+          cast<tt::PointerType>(getElementTypeOrSelf(op.getPtr().getType()))
+              .getPointeeType()))
+    return unsupported(op);
+  Value root = rootOf(op, op.getPtr());
+  if (!root)
+    return failure();
+  Value mask = op.getMask() ? map.lookup(op.getMask()) : Value();
+
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  if (!type) {
+    Value offset = map.lookup(op.getPtr());
+    if (!mask) {
+      map.map(op.getResult(),
+              memref::LoadOp::create(b, loc, root, offset).getResult());
+      return success();
+    }
+    Value other = op.getOther() ? map.lookup(op.getOther())
+                                : arith::ConstantOp::create(
+                                      b, loc, b.getZeroAttr(op.getType()));
+    auto guarded = scf::IfOp::create(b, loc, op.getType(), mask,
+                                     /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(guarded.thenBlock());
+    Value v = memref::LoadOp::create(b, loc, root, offset);
+    scf::YieldOp::create(b, loc, v);
+    b.setInsertionPointToStart(guarded.elseBlock());
+    scf::YieldOp::create(b, loc, other);
+    map.map(op.getResult(), guarded.getResult(0));
+    return success();
+  }
+
+  auto offsets = affine.find(op.getPtr());
+  const MaskBounds *bounds = nullptr;
+  if (op.getMask()) {
+    auto found = masks.find(op.getMask());
+    bounds = found == masks.end() ? nullptr : &found->second;
+  }
+  if (offsets == affine.end() || (op.getMask() && !bounds)) {
+    map.map(op.getResult(), gather(op, root));
+    return success();
+  }
+
+  AffineOffsets facts = offsets->second;
+  auto bufferType = MemRefType::get(type.getShape(), type.getElementType());
+  Value buffer = memref::AllocOp::create(b, loc, bufferType);
+  bool selectOther = false;
+  if (bounds && op.getOther()) {
+    if (Value fill = uniformValue(op.getOther(), map, b, loc))
+      linalg::FillOp::create(b, loc, fill, buffer);
+    else
+      selectOther = true;
+  }
+  SmallVector<OpFoldResult> sizes;
+  Value view = structuredView(loc, root, facts, type, bounds, sizes);
+  Value dest = buffer;
+  if (bounds) {
+    SmallVector<OpFoldResult> zeros(type.getRank(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> ones(type.getRank(), b.getIndexAttr(1));
+    dest = memref::SubViewOp::create(b, loc, buffer, zeros, sizes, ones);
+  }
+  linalg::CopyOp::create(b, loc, view, dest);
+  Value loaded = bufferization::ToTensorOp::create(b, loc, type, buffer,
+                                                   /*restrict=*/true,
+                                                   /*writable=*/true);
+  if (selectOther)
+    loaded = arith::SelectOp::create(b, loc, mask, loaded,
+                                     map.lookup(op.getOther()));
+  map.map(op.getResult(), loaded);
+  return success();
+}
+
+LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
+  if (isa<tt::PointerType>(getElementTypeOrSelf(op.getPtr().getType())) &&
+      isa<RankedTensorType>(
+          cast<tt::PointerType>(getElementTypeOrSelf(op.getPtr().getType()))
+              .getPointeeType()))
+    return unsupported(op);
+  Value root = rootOf(op, op.getPtr());
+  if (!root)
+    return failure();
+  Value mask = op.getMask() ? map.lookup(op.getMask()) : Value();
+  Value value = map.lookup(op.getValue());
+
+  auto type = dyn_cast<RankedTensorType>(op.getValue().getType());
+  if (!type) {
+    Value offset = map.lookup(op.getPtr());
+    OpBuilder::InsertionGuard guard(b);
+    if (mask) {
+      auto guarded = scf::IfOp::create(b, loc, mask, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(guarded.thenBlock());
+    }
+    memref::StoreOp::create(b, loc, value, root, offset);
+    return success();
+  }
+
+  auto offsets = affine.find(op.getPtr());
+  const MaskBounds *bounds = nullptr;
+  if (op.getMask()) {
+    auto found = masks.find(op.getMask());
+    bounds = found == masks.end() ? nullptr : &found->second;
+  }
+  if (offsets == affine.end() || (op.getMask() && !bounds)) {
+    scatter(op, root);
+    return success();
+  }
+  AffineOffsets facts = offsets->second;
+  SmallVector<OpFoldResult> sizes;
+  Value view = structuredView(loc, root, facts, type, bounds, sizes);
+  if (bounds) {
+    SmallVector<OpFoldResult> zeros(type.getRank(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> ones(type.getRank(), b.getIndexAttr(1));
+    auto sliceType = RankedTensorType::get(
+        cast<MemRefType>(view.getType()).getShape(), type.getElementType());
+    value = tensor::ExtractSliceOp::create(b, loc, sliceType, value, zeros,
+                                           sizes, ones);
+  }
+  bufferization::MaterializeInDestinationOp::create(
+      b, loc, TypeRange(), value, view, /*restrict=*/true, /*writable=*/true);
+  return success();
+}
