@@ -45,6 +45,63 @@ def _cmd_roundtrip(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backends(args: argparse.Namespace) -> int:
+    from . import activation
+    from .lanes import all_lanes
+
+    if activation.disabled_by_user():
+        state = "off (FLAGTREE_DISABLE is set: Triton runs as upstream)"
+    else:
+        import triton  # noqa: F401 - importing Triton is what activates flagtree
+
+        state = "on" if activation.is_active() else "off (activation failed, see warnings)"
+    print(f"flagtree {__version__}: {state}")
+    print(f"{'lane':<8} {'kind':<4} {'target':<7} {'active':<7} why")
+    for lane in all_lanes():
+        availability = lane.availability()
+        active = "yes" if availability.active else "no"
+        print(
+            f"{lane.name:<8} {lane.kind:<4} {lane.target_backend:<7} {active:<7} "
+            f"{availability.reason}"
+        )
+    return 0
+
+
+def _cmd_compile(args: argparse.Namespace) -> int:
+    from .offline_compile import (
+        CompileRequest,
+        CompileRequestError,
+        compile_request,
+        is_binary_stage,
+        stage_output,
+    )
+
+    options = {}
+    if args.num_warps is not None:
+        options["num_warps"] = args.num_warps
+    if args.num_stages is not None:
+        options["num_stages"] = args.num_stages
+    request = CompileRequest(args.kernel, args.target, args.signature, args.constexpr, options)
+    try:
+        compiled = compile_request(request)
+        name, output = stage_output(compiled, args.stage)
+        if is_binary_stage(name) and not args.output:
+            raise CompileRequestError(f"--stage {name} is binary: give -o FILE")
+    except CompileRequestError as exc:
+        print(f"flagtree compile: {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        path = Path(args.output)
+        if isinstance(output, bytes):
+            path.write_bytes(output)
+        else:
+            path.write_text(output)
+        print(f"wrote {name} of {compiled.name} to {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(output)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flagtree", description="flagtree: one compiler for Triton kernels"
@@ -65,6 +122,32 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="exit 1 and show a diff if the text changes"
     )
     roundtrip.set_defaults(run=_cmd_roundtrip)
+
+    backends = sub.add_parser("backends", help="list the lanes and whether each runs here")
+    backends.set_defaults(run=_cmd_backends)
+
+    compile_ = sub.add_parser(
+        "compile", help="compile a kernel for a target, offline, and print one stage"
+    )
+    compile_.add_argument("kernel", help="path/to/file.py:kernel_name")
+    compile_.add_argument(
+        "--target",
+        required=True,
+        help="cuda:<sm> (e.g. cuda:90), hip:<arch> (e.g. hip:gfx942), cpu",
+    )
+    compile_.add_argument(
+        "--signature",
+        required=True,
+        help="types of the non-constexpr arguments in order, e.g. '*fp32,*fp32,i32'",
+    )
+    compile_.add_argument(
+        "--constexpr", action="append", default=[], metavar="NAME=VALUE", help="repeatable"
+    )
+    compile_.add_argument("--stage", help="stage to output (default: the last one)")
+    compile_.add_argument("--num-warps", type=int)
+    compile_.add_argument("--num-stages", type=int)
+    compile_.add_argument("-o", "--output", help="write here instead of stdout")
+    compile_.set_defaults(run=_cmd_compile)
     return parser
 
 

@@ -18,13 +18,15 @@ _COUNTS: dict[str, list[int]] = {}
 
 
 def pytest_runtest_logreport(report) -> None:
-    """Counts the `roundtrip:<what>` checks that tests record."""
+    """Adds up what tests record: `roundtrip:<what>` with a bool per case, or
+    `roundtrip:<what>` with a (passed, total) pair for a whole batch."""
     if report.when != "call":
         return
-    for key, ok in report.user_properties:
+    for key, value in report.user_properties:
         if key.startswith("roundtrip:"):
             passed, total = _COUNTS.get(key, (0, 0))
-            _COUNTS[key] = [passed + int(bool(ok)), total + 1]
+            add_passed, add_total = value if isinstance(value, tuple) else (int(bool(value)), 1)
+            _COUNTS[key] = [passed + add_passed, total + add_total]
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -1,0 +1,117 @@
+"""Triton back end of the CPU lane: compiles kernels for ``cpu`` targets.
+
+Today it runs Triton's front end, a TTIR pass sequence suited to a target
+without TMA hardware, and flagtree's stage. The FLIR code generator adds
+the stages after ``flagtree``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import platform
+from dataclasses import dataclass, fields
+
+from triton.backends.compiler import BaseBackend, GPUTarget
+
+
+def host_target() -> GPUTarget:
+    """The Triton target that names this machine's CPU."""
+    return GPUTarget("cpu", platform.machine(), 1)
+
+
+@dataclass(frozen=True)
+class CPUOptions:
+    """Compile options of the CPU lane (the GPU-only ones are accepted and
+    ignored, so that kernels tuned for GPUs compile unchanged)."""
+
+    num_warps: int = 1
+    num_ctas: int = 1
+    num_stages: int = 1
+    debug: bool = False
+    sanitize_overflow: bool = False
+    enable_fp_fusion: bool = True
+    launch_cooperative_grid: bool = False
+    supported_fp8_dtypes: tuple[str, ...] = ("fp8e5", "fp8e4nv", "fp8e4b15")
+    deprecated_fp8_dot_operand_dtypes: tuple[str, ...] = ()
+    default_dot_input_precision: str = "ieee"
+    allowed_dot_input_precisions: tuple[str, ...] = ("ieee", "tf32", "tf32x3")
+    max_num_imprecise_acc_default: int = 0
+    instrumentation_mode: str = ""
+    backend_name: str = "cpu"
+    arch: str = ""
+
+    def hash(self) -> str:
+        text = "_".join(f"{f.name}-{getattr(self, f.name)}" for f in fields(self))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _min_dot_size(lhs_type, rhs_type):
+    return (1, 1, 1)
+
+
+class CPUBackend(BaseBackend):
+    """Triton back end for the host CPU."""
+
+    binary_ext = "flagtree"
+
+    @staticmethod
+    def supports_target(target: GPUTarget) -> bool:
+        return target.backend == "cpu"
+
+    def __init__(self, target: GPUTarget) -> None:
+        super().__init__(target)
+
+    @functools.lru_cache  # noqa: B019 - one backend object per target
+    def hash(self) -> str:
+        from flagtree import __version__
+
+        return f"flagtree-cpu-{__version__}-{self.target.arch}"
+
+    def parse_options(self, opts: dict) -> CPUOptions:
+        known = {f.name for f in fields(CPUOptions)}
+        args = {k: v for k, v in opts.items() if k in known and v is not None}
+        args["arch"] = str(self.target.arch)
+        return CPUOptions(**args)
+
+    def pack_metadata(self, metadata):
+        return (metadata.num_warps, metadata.num_ctas)
+
+    def get_codegen_implementation(self, options):
+        return {"min_dot_size": _min_dot_size}
+
+    def get_module_map(self):
+        return {}
+
+    def load_dialects(self, context) -> None:
+        pass
+
+    @staticmethod
+    def make_ttir(module, metadata, options):
+        from triton._C.libtriton import ir, passes
+
+        pm = ir.pass_manager(module.context)
+        pm.enable_debug()
+        passes.common.add_inliner(pm)
+        # No TMA or block-pointer hardware: both become plain pointer math.
+        passes.ttir.add_rewrite_tensor_descriptor_to_pointer(pm)
+        passes.ttir.add_rewrite_tensor_pointer(pm)
+        passes.common.add_canonicalizer(pm)
+        passes.ttir.add_combine(pm)
+        passes.ttir.add_reorder_broadcast(pm)
+        passes.common.add_cse(pm)
+        passes.common.add_symbol_dce(pm)
+        passes.ttir.add_loop_unroll(pm)
+        pm.run(module, "make_ttir")
+        metadata["name"] = module.get_entry_func_name()
+        metadata["shared"] = 0
+        return module
+
+    def add_stages(self, stages: dict, options: CPUOptions, language=None) -> None:
+        from flagtree import stage
+        from flagtree.lanes import lane_named
+
+        stages["ttir"] = lambda src, metadata: self.make_ttir(src, metadata, options)
+        lane = lane_named("cpu")
+        if lane is not None:
+            stage.insert_after_ttir(stages, lane)
