@@ -32,8 +32,8 @@ TargetDescription TargetDescription::hostCPU() {
   return target;
 }
 
-std::optional<TargetDescription>
-TargetDescription::parse(llvm::StringRef spec, std::string &error) {
+std::optional<TargetDescription> TargetDescription::parse(llvm::StringRef spec,
+                                                          std::string &error) {
   spec = spec.trim();
   if (spec.empty() || spec == "host")
     return hostCPU();
@@ -86,7 +86,8 @@ TargetDescription::parse(llvm::StringRef spec, std::string &error) {
       const llvm::json::Object *space = entry.getAsObject();
       std::optional<llvm::StringRef> name =
           space ? space->getString("name") : std::nullopt;
-      std::optional<int64_t> id = space ? space->getInteger("id") : std::nullopt;
+      std::optional<int64_t> id =
+          space ? space->getInteger("id") : std::nullopt;
       if (!name || !id || *id < 0) {
         error = "invalid target description: each memory space needs a "
                 "`name` and a non-negative `id`";
@@ -122,7 +123,8 @@ TargetDescription::toAttr(mlir::MLIRContext *context) const {
   return b.getDictionaryAttr({
       b.getNamedAttr("cores", b.getI64IntegerAttr(numCores)),
       b.getNamedAttr("dma", b.getBoolAttr(hasDMA)),
-      b.getNamedAttr("local_memory_bytes", b.getI64IntegerAttr(localMemoryBytes)),
+      b.getNamedAttr("local_memory_bytes",
+                     b.getI64IntegerAttr(localMemoryBytes)),
       b.getNamedAttr("memory_spaces", b.getArrayAttr(spaces)),
       b.getNamedAttr("name", b.getStringAttr(name)),
       b.getNamedAttr("vector_width_bits", b.getI64IntegerAttr(vectorWidthBits)),

@@ -48,7 +48,8 @@ private:
   mlir::LogicalResult lowerOp(mlir::Operation *op);
   mlir::LogicalResult lowerGeneric(mlir::Operation *op);
   mlir::LogicalResult lowerFor(mlir::scf::ForOp op);
-  mlir::LogicalResult lowerFor(mlir::scf::ForOp op, llvm::ArrayRef<bool> speculate,
+  mlir::LogicalResult lowerFor(mlir::scf::ForOp op,
+                               llvm::ArrayRef<bool> speculate,
                                llvm::SmallVectorImpl<bool> &confirmed);
   mlir::LogicalResult lowerIf(mlir::scf::IfOp op);
   mlir::LogicalResult lowerWhile(mlir::scf::WhileOp op);

@@ -62,8 +62,8 @@ Value KernelLowering::structuredView(Location loc, Value root,
   auto layout =
       StridedLayoutAttr::get(b.getContext(), staticOffset, staticStrides);
   auto viewType = MemRefType::get(staticSizes, elementType, layout);
-  return memref::ReinterpretCastOp::create(b, loc, viewType, root,
-                                           offsets.base, sizes, offsets.strides);
+  return memref::ReinterpretCastOp::create(b, loc, viewType, root, offsets.base,
+                                           sizes, offsets.strides);
 }
 
 /// `other` as one scalar when it is uniform (a splat), else null.
@@ -167,9 +167,10 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
               memref::LoadOp::create(b, loc, root, offset).getResult());
       return success();
     }
-    Value other = op.getOther() ? map.lookup(op.getOther())
-                                : arith::ConstantOp::create(
-                                      b, loc, b.getZeroAttr(op.getType()));
+    Value other =
+        op.getOther()
+            ? map.lookup(op.getOther())
+            : arith::ConstantOp::create(b, loc, b.getZeroAttr(op.getType()));
     auto guarded = scf::IfOp::create(b, loc, op.getType(), mask,
                                      /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
