@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 JOBS ?= $(shell nproc)
 CLANG_FORMAT := /usr/lib/llvm-22/bin/clang-format
+# LLVM 22's own lit (Debian), matching FileCheck and the lit.cfg API.
+LIT := /usr/lib/llvm-22/bin/lit
 CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' '*.c')
 
 .PHONY: demo test setup install lint format lit pytest docs clean
@@ -33,7 +35,7 @@ format: setup
 	$(CLANG_FORMAT) -i $(CXX_SOURCES)
 
 lit: install
-	$(VENV)/bin/lit -sv build/test
+	$(LIT) -sv build/test
 
 pytest: install
 	$(PY) -m pytest -n $(JOBS) python/test
@@ -46,3 +48,8 @@ docs: setup
 
 clean:
 	rm -rf build dist
+
+# Regenerates the hint reference from the hint registry.
+.PHONY: hints-docs
+hints-docs: install
+	$(PY) -m flagtree.hints.docs > docs/hints.md

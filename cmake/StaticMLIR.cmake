@@ -21,6 +21,8 @@ set(FLAGTREE_LLVM_COMPONENT_LIBS
   LLVMInstrumentation LLVMCFGuard LLVMObjCARCOpts LLVMCoroutines
   LLVMHipStdPar LLVMFrontendDirective LLVMDebugInfoCodeView LLVMDebugInfoMSF
   LLVMDebugInfoPDB LLVMDebugInfoBTF LLVMDebugInfoGSYM LLVMIRPrinter)
+# The ORC JIT of the host-CPU lane (mlir::ExecutionEngine) needs these too.
+list(APPEND FLAGTREE_LLVM_COMPONENT_LIBS LLVMPerfJITEvents)
 
 foreach(tgt IN LISTS MLIR_EXPORTED_TARGETS)
   if(NOT TARGET ${tgt})

@@ -2,6 +2,7 @@
 
 #include "flagtree/InitAllDialects.h"
 
+#include "flagtree/Conversion/TritonToFLIR/Passes.h"
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,6 +21,7 @@ void flagtree::registerAllDialects(mlir::DialectRegistry &registry) {
 void flagtree::registerAllPasses() {
   static bool registered = [] {
     mlir::registerTransformsPasses();
+    flagtree::registerTritonToFLIRPasses();
     return true;
   }();
   (void)registered;

@@ -3,6 +3,7 @@
 #include "flagtree/Target/TargetDescription.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -37,7 +38,11 @@ std::optional<TargetDescription> TargetDescription::parse(llvm::StringRef spec,
   spec = spec.trim();
   if (spec.empty() || spec == "host")
     return hostCPU();
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(spec);
+  // MLIR's pass-option parser strips the outer braces of a value, so
+  // `target={"cores": 4}` arrives as `"cores": 4`: accept both forms.
+  std::string text =
+      spec.starts_with("{") ? spec.str() : "{" + spec.str() + "}";
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
   if (!parsed) {
     error = "invalid target description: " + llvm::toString(parsed.takeError());
     return std::nullopt;

@@ -47,8 +47,8 @@ struct TargetDescription {
   ///   "local_memory_bytes": 262144,
   ///   "memory_spaces": [{"name": "global", "id": 0},
   ///                     {"name": "local", "id": 3, "size": 262144}]}`.
-  /// Missing fields keep their defaults. On failure returns std::nullopt
-  /// and sets `error`.
+  /// The outer braces may be left out. Missing fields keep their defaults. On
+  /// failure returns std::nullopt and sets `error`.
   static std::optional<TargetDescription> parse(llvm::StringRef spec,
                                                 std::string &error);
 

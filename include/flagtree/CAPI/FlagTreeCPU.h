@@ -1,0 +1,71 @@
+/*===- FlagTreeCPU.h - C API of the host-CPU lane -----------------*- C -*-===//
+ *
+ * A separate shared library, libflagtree_cpu.so, so that the GPU-side core
+ * stays small: it compiles TTIR through the FLIR lane to native code with an
+ * in-process JIT and runs the whole launch grid on a small thread pool.
+ * Only the functions below are exported.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef FLAGTREE_CAPI_FLAGTREECPU_H
+#define FLAGTREE_CAPI_FLAGTREECPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FLAGTREE_CPU_EXPORT __attribute__((visibility("default")))
+
+/// A compiled kernel. Opaque; freed with flagtree_cpu_free.
+typedef struct flagtree_cpu_kernel flagtree_cpu_kernel;
+
+/// Compiles the first kernel of `ttir` (text of `length` bytes, named
+/// `source_name` in diagnostics). `options` is NULL, empty, or a list of
+/// `key=value` separated by `;`: `target=host` or `target={...JSON...}`
+/// (see TargetDescription.h). On success returns 0 and sets `*kernel`; on
+/// failure returns 1 and `*kernel` is NULL. `*diagnostics` always receives
+/// the diagnostics ("file:line:col: error: ..."), freed with
+/// flagtree_cpu_free_string.
+FLAGTREE_CPU_EXPORT int flagtree_cpu_compile(const char *ttir, size_t length,
+                                             const char *source_name,
+                                             const char *options,
+                                             flagtree_cpu_kernel **kernel,
+                                             char **diagnostics);
+
+/// The kernel's arguments in Triton's signature spelling, comma-separated,
+/// e.g. `*fp32,*fp32,i32`. Owned by the kernel.
+FLAGTREE_CPU_EXPORT const char *
+flagtree_cpu_signature(const flagtree_cpu_kernel *kernel);
+
+/// Name of the kernel function. Owned by the kernel.
+FLAGTREE_CPU_EXPORT const char *
+flagtree_cpu_name(const flagtree_cpu_kernel *kernel);
+
+/// Milliseconds spent in flagtree_cpu_compile for this kernel.
+FLAGTREE_CPU_EXPORT double
+flagtree_cpu_compile_ms(const flagtree_cpu_kernel *kernel);
+
+/// Runs the grid `grid_x * grid_y * grid_z`. `args[i]` points to the value
+/// of argument i: a `void *` for a pointer argument, an int32_t for `i32`,
+/// a float for `fp32`, and so on. `num_threads` 0 uses every core; programs
+/// are spread over the threads, one program runs on the caller's thread.
+/// Returns 0 on success.
+FLAGTREE_CPU_EXPORT int flagtree_cpu_launch(flagtree_cpu_kernel *kernel,
+                                            void **args, uint32_t grid_x,
+                                            uint32_t grid_y, uint32_t grid_z,
+                                            uint32_t num_threads);
+
+/// Frees a compiled kernel.
+FLAGTREE_CPU_EXPORT void flagtree_cpu_free(flagtree_cpu_kernel *kernel);
+
+/// Frees a string returned by this API.
+FLAGTREE_CPU_EXPORT void flagtree_cpu_free_string(char *string);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLAGTREE_CAPI_FLAGTREECPU_H */

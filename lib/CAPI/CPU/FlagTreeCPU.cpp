@@ -1,0 +1,329 @@
+//===- FlagTreeCPU.cpp - C API of the host-CPU lane ----------------------===//
+//
+// Compiles TTIR with the host-CPU pipeline, JITs the LLVM dialect with
+// mlir::ExecutionEngine (in-process ORC) and runs launch grids.
+//
+//===----------------------------------------------------------------------===//
+
+#include "flagtree/CAPI/FlagTreeCPU.h"
+#include "flagtree/Dialect/Triton/IR/TritonDialect.h"
+#include "flagtree/Target/CPU/Passes.h"
+#include "flagtree/Target/TTIRText.h"
+
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace mlir;
+
+namespace {
+
+/// How one kernel argument is passed to the JIT-compiled function.
+struct ArgumentSlot {
+  bool pointer = false; ///< a memref: five LLVM arguments
+};
+
+} // namespace
+
+struct flagtree_cpu_kernel {
+  std::unique_ptr<MLIRContext> context;
+  std::unique_ptr<ExecutionEngine> engine;
+  void (*entry)(void **) = nullptr;
+  std::string name;
+  std::string signature;
+  std::vector<ArgumentSlot> slots;
+  double compileMs = 0;
+};
+
+namespace {
+
+char *copyString(const std::string &text) {
+  char *copy = static_cast<char *>(std::malloc(text.size() + 1));
+  std::memcpy(copy, text.c_str(), text.size() + 1);
+  return copy;
+}
+
+void registerEverything(DialectRegistry &registry) {
+  registry.insert<flagtree::tt::TritonDialect, arith::ArithDialect,
+                  math::MathDialect, scf::SCFDialect, cf::ControlFlowDialect,
+                  ub::UBDialect, func::FuncDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerTilingInterfaceExternalModels(registry);
+  memref::registerAllocationOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  vector::registerBufferizableOpInterfaceExternalModels(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+std::string typeName(Type type) {
+  if (auto pointer = dyn_cast<flagtree::tt::PointerType>(type))
+    return "*" + typeName(pointer.getPointeeType());
+  if (type.isF16())
+    return "fp16";
+  if (type.isBF16())
+    return "bf16";
+  if (type.isF32())
+    return "fp32";
+  if (type.isF64())
+    return "fp64";
+  if (type.isInteger())
+    return "i" + std::to_string(type.getIntOrFloatBitWidth());
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+/// Reads `target=...` from `key=value;key=value` options.
+std::string targetOption(const char *options) {
+  llvm::StringRef rest = options ? options : "";
+  while (!rest.empty()) {
+    auto [item, tail] = rest.split(';');
+    rest = tail;
+    auto [key, value] = item.split('=');
+    if (key.trim() == "target")
+      return value.trim().str();
+  }
+  return "host";
+}
+
+} // namespace
+
+extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
+                                    const char *source_name,
+                                    const char *options,
+                                    flagtree_cpu_kernel **kernel,
+                                    char **diagnostics) {
+  auto start = std::chrono::steady_clock::now();
+  *kernel = nullptr;
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    flagtree::cpu::registerFlagTreeCPUPasses();
+    return true;
+  }();
+  (void)initialized;
+
+  auto result = std::make_unique<flagtree_cpu_kernel>();
+  DialectRegistry registry;
+  registerEverything(registry);
+  result->context = std::make_unique<MLIRContext>();
+  MLIRContext &context = *result->context;
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+  context.disableMultithreading();
+
+  std::string diagText;
+  llvm::raw_string_ostream diagStream(diagText);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context, diagStream);
+  auto fail = [&]() {
+    *diagnostics = copyString(diagStream.str());
+    return 1;
+  };
+
+  std::string name = source_name ? source_name : "<input>";
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(ttir, length), name),
+      llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = flagtree::parseTTIR(sourceMgr, &context);
+  if (!module)
+    return fail();
+
+  auto kernels = llvm::to_vector(module->getOps<flagtree::tt::FuncOp>());
+  if (kernels.empty()) {
+    diagStream << name << ": error: no tt.func in the module\n";
+    return fail();
+  }
+  flagtree::tt::FuncOp entry = kernels.front();
+  result->name = entry.getSymName().str();
+  for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes())) {
+    result->signature += (i ? "," : "") + typeName(type);
+    result->slots.push_back({isa<flagtree::tt::PointerType>(type)});
+  }
+
+  std::string spec = targetOption(options);
+  std::string error;
+  std::optional<flagtree::TargetDescription> target =
+      flagtree::TargetDescription::parse(spec, error);
+  if (!target) {
+    diagStream << name << ": error: " << error << "\n";
+    return fail();
+  }
+  PassManager pm(&context);
+  flagtree::cpu::buildCPUPipeline(pm, *target, spec);
+  if (failed(pm.run(*module)))
+    return fail();
+
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder) {
+    diagStream << name
+               << ": error: " << llvm::toString(machineBuilder.takeError())
+               << "\n";
+    return fail();
+  }
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine) {
+    diagStream << name << ": error: " << llvm::toString(machine.takeError())
+               << "\n";
+    return fail();
+  }
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = makeOptimizingTransformer(
+      /*optLevel=*/3, /*sizeLevel=*/0, machine->get());
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine) {
+    diagStream << name << ": error: " << llvm::toString(engine.takeError())
+               << "\n";
+    return fail();
+  }
+  result->engine = std::move(*engine);
+  auto function = result->engine->lookupPacked(result->name);
+  if (!function) {
+    diagStream << name << ": error: " << llvm::toString(function.takeError())
+               << "\n";
+    return fail();
+  }
+  result->entry = *function;
+  result->compileMs = std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+  *diagnostics = copyString(diagStream.str());
+  *kernel = result.release();
+  return 0;
+}
+
+extern "C" const char *
+flagtree_cpu_signature(const flagtree_cpu_kernel *kernel) {
+  return kernel->signature.c_str();
+}
+
+extern "C" const char *flagtree_cpu_name(const flagtree_cpu_kernel *kernel) {
+  return kernel->name.c_str();
+}
+
+extern "C" double flagtree_cpu_compile_ms(const flagtree_cpu_kernel *kernel) {
+  return kernel->compileMs;
+}
+
+namespace {
+
+/// The packed arguments of one program: pointers to every LLVM-level
+/// argument of the kernel, with storage for the memref descriptors and the
+/// six grid values.
+class ProgramFrame {
+public:
+  ProgramFrame(const flagtree_cpu_kernel &kernel, void **args,
+               const uint32_t grid[3]) {
+    descriptors.resize(kernel.slots.size());
+    for (auto [i, slot] : llvm::enumerate(kernel.slots)) {
+      if (!slot.pointer) {
+        packed.push_back(args[i]);
+        continue;
+      }
+      Descriptor &d = descriptors[i];
+      d.allocated = d.aligned = *static_cast<void **>(args[i]);
+      packed.push_back(&d.allocated);
+      packed.push_back(&d.aligned);
+      packed.push_back(&d.offset);
+      packed.push_back(&d.size);
+      packed.push_back(&d.stride);
+    }
+    for (unsigned i = 0; i < 3; ++i)
+      values[3 + i] = static_cast<int32_t>(grid[i]);
+    for (int32_t &value : values)
+      packed.push_back(&value);
+  }
+
+  void run(void (*entry)(void **), uint32_t x, uint32_t y, uint32_t z) {
+    values[0] = static_cast<int32_t>(x);
+    values[1] = static_cast<int32_t>(y);
+    values[2] = static_cast<int32_t>(z);
+    entry(packed.data());
+  }
+
+private:
+  struct Descriptor {
+    void *allocated = nullptr;
+    void *aligned = nullptr;
+    int64_t offset = 0;
+    int64_t size = INT64_MAX;
+    int64_t stride = 1;
+  };
+  std::vector<Descriptor> descriptors;
+  int32_t values[6] = {0, 0, 0, 0, 0, 0};
+  std::vector<void *> packed;
+};
+
+} // namespace
+
+extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
+                                   uint32_t grid_x, uint32_t grid_y,
+                                   uint32_t grid_z, uint32_t num_threads) {
+  if (!kernel || !kernel->entry)
+    return 1;
+  const uint32_t grid[3] = {grid_x, grid_y, grid_z};
+  uint64_t programs = uint64_t(grid_x) * grid_y * grid_z;
+  if (programs == 0)
+    return 0;
+  if (num_threads == 0)
+    num_threads = std::max(1u, std::thread::hardware_concurrency());
+  uint64_t workers = std::min<uint64_t>(num_threads, programs);
+
+  std::atomic<uint64_t> next{0};
+  auto work = [&]() {
+    ProgramFrame frame(*kernel, args, grid);
+    for (uint64_t p = next.fetch_add(1); p < programs; p = next.fetch_add(1)) {
+      uint32_t x = p % grid_x;
+      uint32_t y = (p / grid_x) % grid_y;
+      uint32_t z = p / (uint64_t(grid_x) * grid_y);
+      frame.run(kernel->entry, x, y, z);
+    }
+  };
+  if (workers == 1) {
+    work();
+    return 0;
+  }
+  std::vector<std::thread> threads;
+  for (uint64_t i = 1; i < workers; ++i)
+    threads.emplace_back(work);
+  work();
+  for (std::thread &thread : threads)
+    thread.join();
+  return 0;
+}
+
+extern "C" void flagtree_cpu_free(flagtree_cpu_kernel *kernel) {
+  delete kernel;
+}
+
+extern "C" void flagtree_cpu_free_string(char *string) { std::free(string); }

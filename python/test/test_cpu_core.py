@@ -1,0 +1,336 @@
+"""The host-CPU lane through its C API (libflagtree_cpu.so, via ctypes).
+
+Each case compiles a real Triton kernel to TTIR (no GPU needed), compiles
+that TTIR with flagtree's FLIR lane to native code, runs the launch grid on
+torch CPU tensors and compares with torch.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import time
+from pathlib import Path
+
+import pytest
+import torch
+import triton
+import triton.language as tl
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _library_path() -> Path | None:
+    candidates = [Path(os.environ["FLAGTREE_CPU_LIB"])] if "FLAGTREE_CPU_LIB" in os.environ else []
+    candidates.append(ROOT / "build" / "lib" / "libflagtree_cpu.so")
+    try:
+        import flagtree
+
+        candidates.append(Path(flagtree.__file__).parent / "_core" / "libflagtree_cpu.so")
+    except ImportError:
+        pass
+    return next((path for path in candidates if path.is_file()), None)
+
+
+_PATH = _library_path()
+pytestmark = pytest.mark.skipif(_PATH is None, reason="libflagtree_cpu.so is not built")
+
+
+class CPUKernelError(Exception):
+    """A kernel the CPU lane failed to compile; carries its diagnostics."""
+
+
+class _Lib:
+    def __init__(self, path: Path) -> None:
+        lib = ctypes.CDLL(str(path))
+        lib.flagtree_cpu_compile.argtypes = [
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.POINTER(ctypes.c_void_p),
+        ]
+        lib.flagtree_cpu_compile.restype = ctypes.c_int
+        lib.flagtree_cpu_signature.argtypes = [ctypes.c_void_p]
+        lib.flagtree_cpu_signature.restype = ctypes.c_char_p
+        lib.flagtree_cpu_compile_ms.argtypes = [ctypes.c_void_p]
+        lib.flagtree_cpu_compile_ms.restype = ctypes.c_double
+        lib.flagtree_cpu_launch.argtypes = [
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_void_p),
+        ] + [ctypes.c_uint32] * 4
+        lib.flagtree_cpu_launch.restype = ctypes.c_int
+        lib.flagtree_cpu_free.argtypes = [ctypes.c_void_p]
+        lib.flagtree_cpu_free_string.argtypes = [ctypes.c_void_p]
+        self.lib = lib
+
+
+@pytest.fixture(scope="module")
+def cpu() -> _Lib:
+    return _Lib(_PATH)
+
+
+class CPUKernel:
+    """A compiled kernel; call it with tensors and Python scalars."""
+
+    _SCALARS = {
+        "i32": ctypes.c_int32,
+        "i64": ctypes.c_int64,
+        "fp32": ctypes.c_float,
+        "fp64": ctypes.c_double,
+    }
+
+    def __init__(self, cpu: _Lib, ttir: str, options: str = "") -> None:
+        self.cpu = cpu
+        handle, diags = ctypes.c_void_p(), ctypes.c_void_p()
+        rc = cpu.lib.flagtree_cpu_compile(
+            ttir.encode(), len(ttir.encode()), b"kernel.ttir", options.encode(), handle, diags
+        )
+        text = ctypes.string_at(diags.value).decode() if diags.value else ""
+        cpu.lib.flagtree_cpu_free_string(diags)
+        if rc != 0:
+            raise CPUKernelError(text)
+        self.handle = handle
+        self.signature = cpu.lib.flagtree_cpu_signature(handle).decode().split(",")
+        self.compile_ms = cpu.lib.flagtree_cpu_compile_ms(handle)
+
+    def __call__(self, grid: tuple[int, ...], *args, num_threads: int = 0) -> None:
+        assert len(args) == len(self.signature)
+        keep = []
+        for kind, arg in zip(self.signature, args, strict=True):
+            if kind.startswith("*"):
+                keep.append(ctypes.c_void_p(arg.data_ptr()))
+            else:
+                keep.append(self._SCALARS[kind](arg))
+        packed = (ctypes.c_void_p * len(keep))(*[ctypes.addressof(v) for v in keep])
+        grid = tuple(grid) + (1,) * (3 - len(grid))
+        assert self.cpu.lib.flagtree_cpu_launch(self.handle, packed, *grid, num_threads) == 0
+
+    def __del__(self) -> None:
+        if getattr(self, "handle", None):
+            self.cpu.lib.flagtree_cpu_free(self.handle)
+
+
+def ttir_of(fn, signature: dict[str, str], constexprs: dict[str, object]) -> str:
+    source = triton.compiler.ASTSource(fn=fn, signature=signature, constexprs=constexprs)
+    target = triton.backends.compiler.GPUTarget("cuda", 90, 32)
+    return triton.compile(source, target=target).asm["ttir"]
+
+
+COMPILE_MS: dict[str, float] = {}
+
+
+def compile_cpu(cpu: _Lib, name: str, fn, signature, constexprs) -> CPUKernel:
+    kernel = CPUKernel(cpu, ttir_of(fn, signature, constexprs))
+    COMPILE_MS[name] = kernel.compile_ms
+    print(f"\n[flagtree-cpu] {name}: compiled in {kernel.compile_ms:.0f} ms")
+    return kernel
+
+
+# --------------------------------------------------------------------------
+# Kernels
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    pid = tl.program_id(0)
+    offs = pid * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    x = tl.load(x_ptr + offs, mask=mask)
+    y = tl.load(y_ptr + offs, mask=mask)
+    tl.store(out_ptr + offs, x + y, mask=mask)
+
+
+@triton.jit
+def softmax_kernel(out_ptr, in_ptr, in_stride, out_stride, n_cols, BLOCK: tl.constexpr):
+    row = tl.program_id(0)
+    cols = tl.arange(0, BLOCK)
+    mask = cols < n_cols
+    x = tl.load(in_ptr + row * in_stride + cols, mask=mask, other=-float("inf"))
+    x = x - tl.max(x, axis=0)
+    num = tl.exp(x)
+    den = tl.sum(num, axis=0)
+    tl.store(out_ptr + row * out_stride + cols, num / den, mask=mask)
+
+
+@triton.jit
+def matmul_kernel(
+    a_ptr, b_ptr, c_ptr, M, N, K, sam, sak, sbk, sbn, scm, scn,
+    BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr,
+):  # fmt: skip
+    pid_m = tl.program_id(0)
+    pid_n = tl.program_id(1)
+    rm = pid_m * BM + tl.arange(0, BM)
+    rn = pid_n * BN + tl.arange(0, BN)
+    rk = tl.arange(0, BK)
+    a_ptrs = a_ptr + rm[:, None] * sam + rk[None, :] * sak
+    b_ptrs = b_ptr + rk[:, None] * sbk + rn[None, :] * sbn
+    acc = tl.zeros((BM, BN), dtype=tl.float32)
+    for k in range(0, K, BK):
+        a = tl.load(a_ptrs, mask=(rm[:, None] < M) & (rk[None, :] + k < K), other=0.0)
+        b = tl.load(b_ptrs, mask=(rk[:, None] + k < K) & (rn[None, :] < N), other=0.0)
+        acc = tl.dot(a, b, acc)
+        a_ptrs += BK * sak
+        b_ptrs += BK * sbk
+    c_ptrs = c_ptr + rm[:, None] * scm + rn[None, :] * scn
+    tl.store(c_ptrs, acc, mask=(rm[:, None] < M) & (rn[None, :] < N))
+
+
+@triton.jit
+def layernorm_kernel(x_ptr, y_ptr, w_ptr, b_ptr, stride, N, eps, BLOCK: tl.constexpr):
+    row = tl.program_id(0)
+    x_ptr += row * stride
+    y_ptr += row * stride
+    cols = tl.arange(0, BLOCK)
+    mask = cols < N
+    x = tl.load(x_ptr + cols, mask=mask, other=0.0).to(tl.float32)
+    mean = tl.sum(x, axis=0) / N
+    xc = tl.where(mask, x - mean, 0.0)
+    var = tl.sum(xc * xc, axis=0) / N
+    rstd = 1 / tl.sqrt(var + eps)
+    w = tl.load(w_ptr + cols, mask=mask)
+    b = tl.load(b_ptr + cols, mask=mask)
+    tl.store(y_ptr + cols, xc * rstd * w + b, mask=mask)
+
+
+@triton.jit
+def sum_kernel(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    pid = tl.program_id(0)
+    offs = pid * BLOCK + tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + offs, mask=offs < n, other=0.0)
+    tl.store(out_ptr + pid, tl.sum(x, axis=0))
+
+
+@triton.jit
+def gather_kernel(x_ptr, idx_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    idx = tl.load(idx_ptr + offs, mask=mask, other=0)
+    tl.store(out_ptr + offs, tl.load(x_ptr + idx, mask=mask), mask=mask)
+
+
+# --------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------
+
+F32 = "*fp32"
+
+
+@pytest.mark.parametrize("num_threads", [1, 0])
+def test_vector_add_masked(cpu, num_threads):
+    kernel = compile_cpu(
+        cpu, "vector_add", add_kernel,
+        {"x_ptr": F32, "y_ptr": F32, "out_ptr": F32, "n": "i32", "BLOCK": "constexpr"},
+        {"BLOCK": 128},
+    )  # fmt: skip
+    assert kernel.signature == ["*fp32", "*fp32", "*fp32", "i32"]
+    n = 1000  # not a multiple of the block: the last program is masked
+    x, y = torch.randn(n), torch.randn(n)
+    out = torch.full((n + 16,), 7.0)  # guard elements past n must stay
+    kernel((triton.cdiv(n, 128),), x, y, out, n, num_threads=num_threads)
+    torch.testing.assert_close(out[:n], x + y, rtol=0, atol=0)
+    assert torch.all(out[n:] == 7.0)
+
+
+def test_softmax_rows(cpu):
+    kernel = compile_cpu(
+        cpu, "softmax", softmax_kernel,
+        {"out_ptr": F32, "in_ptr": F32, "in_stride": "i32", "out_stride": "i32",
+         "n_cols": "i32", "BLOCK": "constexpr"},
+        {"BLOCK": 128},
+    )  # fmt: skip
+    rows, cols = 37, 100
+    x = torch.randn(rows, cols)
+    out = torch.empty_like(x)
+    kernel((rows,), out, x, x.stride(0), out.stride(0), cols)
+    torch.testing.assert_close(out, torch.softmax(x, dim=1), rtol=1e-5, atol=1e-6)
+
+
+def test_matmul_k_loop(cpu):
+    sig = {name: F32 for name in ("a_ptr", "b_ptr", "c_ptr")}
+    sig.update({name: "i32" for name in ("M", "N", "K", "sam", "sak", "sbk", "sbn", "scm", "scn")})
+    sig.update({"BM": "constexpr", "BN": "constexpr", "BK": "constexpr"})
+    kernel = compile_cpu(cpu, "matmul", matmul_kernel, sig, {"BM": 32, "BN": 32, "BK": 16})
+    M, N, K = 70, 45, 53  # no dimension is a multiple of its block
+    a, b = torch.randn(M, K), torch.randn(K, N)
+    c = torch.empty(M, N)
+    grid = (triton.cdiv(M, 32), triton.cdiv(N, 32))
+    kernel(grid, a, b, c, M, N, K, *a.stride(), *b.stride(), *c.stride())
+    torch.testing.assert_close(c, a @ b, rtol=1e-4, atol=1e-4)
+
+
+def test_layer_norm_forward(cpu):
+    kernel = compile_cpu(
+        cpu, "layer_norm", layernorm_kernel,
+        {"x_ptr": F32, "y_ptr": F32, "w_ptr": F32, "b_ptr": F32, "stride": "i32",
+         "N": "i32", "eps": "fp32", "BLOCK": "constexpr"},
+        {"BLOCK": 256},
+    )  # fmt: skip
+    rows, n = 19, 200
+    x, w, b = torch.randn(rows, n), torch.randn(n), torch.randn(n)
+    y = torch.empty_like(x)
+    kernel((rows,), x, y, w, b, x.stride(0), n, 1e-5)
+    ref = torch.nn.functional.layer_norm(x, (n,), w, b, eps=1e-5)
+    torch.testing.assert_close(y, ref, rtol=1e-4, atol=1e-5)
+
+
+def test_sum_reduction_masked(cpu):
+    kernel = compile_cpu(
+        cpu, "sum", sum_kernel,
+        {"x_ptr": F32, "out_ptr": F32, "n": "i32", "BLOCK": "constexpr"},
+        {"BLOCK": 256},
+    )  # fmt: skip
+    n = 3000
+    x = torch.randn(n)
+    programs = triton.cdiv(n, 256)
+    out = torch.empty(programs)
+    kernel((programs,), x, out, n)
+    ref = torch.stack([chunk.sum() for chunk in x.split(256)])
+    torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5)
+
+
+def test_gather_fallback(cpu):
+    kernel = compile_cpu(
+        cpu, "gather", gather_kernel,
+        {"x_ptr": F32, "idx_ptr": "*i32", "out_ptr": F32, "n": "i32", "BLOCK": "constexpr"},
+        {"BLOCK": 64},
+    )  # fmt: skip
+    n = 300
+    x = torch.randn(1000)
+    idx = torch.randint(0, 1000, (n,), dtype=torch.int32)
+    out = torch.zeros(n)
+    kernel((triton.cdiv(n, 64),), x, idx, out, n)
+    torch.testing.assert_close(out, x[idx.long()], rtol=0, atol=0)
+
+
+def test_unsupported_op_is_a_diagnostic(cpu):
+    @triton.jit
+    def hist_kernel(x_ptr, out_ptr, BLOCK: tl.constexpr):
+        x = tl.load(x_ptr + tl.arange(0, BLOCK))
+        tl.store(out_ptr + tl.arange(0, 8), tl.histogram(x, 8))
+
+    ttir = ttir_of(
+        hist_kernel, {"x_ptr": "*i32", "out_ptr": "*i32", "BLOCK": "constexpr"}, {"BLOCK": 64}
+    )
+    with pytest.raises(
+        CPUKernelError, match=r"test_cpu_core.py:\d+:\d+: error: 'tt.histogram' is not supported"
+    ):
+        CPUKernel(cpu, ttir)
+
+
+def test_launch_time_is_small(cpu):
+    kernel = compile_cpu(
+        cpu, "vector_add", add_kernel,
+        {"x_ptr": F32, "y_ptr": F32, "out_ptr": F32, "n": "i32", "BLOCK": "constexpr"},
+        {"BLOCK": 1024},
+    )  # fmt: skip
+    n = 1 << 20
+    x, y, out = torch.randn(n), torch.randn(n), torch.empty(n)
+    kernel((n // 1024,), x, y, out, n)
+    start = time.perf_counter()
+    kernel((n // 1024,), x, y, out, n)
+    elapsed = time.perf_counter() - start
+    torch.testing.assert_close(out, x + y, rtol=0, atol=0)
+    assert elapsed < 1.0
