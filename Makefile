@@ -40,16 +40,13 @@ lit: install
 pytest: install
 	$(PY) -m pytest -n $(JOBS) python/test
 
-# Regenerates the op reference of the `tt` dialect from its TableGen source.
-docs: setup
+# Regenerates the generated references: the `tt` dialect's ops (from its
+# TableGen source) and the hints (from the hint registry).
+docs: install
 	/usr/lib/llvm-22/bin/mlir-tblgen -gen-op-doc -dialect=tt -I include \
 	  -I /usr/lib/llvm-22/include include/flagtree/Dialect/Triton/IR/TritonOps.td \
 	  > docs/dialects/tt.md
+	$(PY) -m flagtree.hints.docs > docs/hints.md
 
 clean:
 	rm -rf build dist
-
-# Regenerates the hint reference from the hint registry.
-.PHONY: hints-docs
-hints-docs: install
-	$(PY) -m flagtree.hints.docs > docs/hints.md

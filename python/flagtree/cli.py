@@ -102,6 +102,23 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_hints(args: argparse.Namespace) -> int:
+    from .hints.cli import run
+
+    return run(args.source, as_json=args.json)
+
+
+def _add_hints_command(sub: argparse._SubParsersAction) -> None:
+    hints = sub.add_parser(
+        "hints", help="list the hints of a file or kernel, the lanes honouring them, and errors"
+    )
+    hints.add_argument("source", metavar="FILE.py[:kernel]", help="a file, or one kernel in it")
+    hints.add_argument(
+        "--json", action="store_true", help="print the hint table handed to the middle-end"
+    )
+    hints.set_defaults(run=_cmd_hints)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flagtree", description="flagtree: one compiler for Triton kernels"
@@ -148,6 +165,8 @@ def _parser() -> argparse.ArgumentParser:
     compile_.add_argument("--num-stages", type=int)
     compile_.add_argument("-o", "--output", help="write here instead of stdout")
     compile_.set_defaults(run=_cmd_compile)
+
+    _add_hints_command(sub)
     return parser
 
 
