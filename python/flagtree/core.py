@@ -33,25 +33,27 @@ class IRError(ValueError):
         super().__init__(self.diagnostics or "the core rejected the module")
 
 
-def library_path() -> Path:
-    """Where the core library is: ``$FLAGTREE_CORE_LIB``, the installed
-    package, or a development build tree next to the sources."""
-    override = os.environ.get("FLAGTREE_CORE_LIB")
+def native_library(name: str, override_env: str) -> Path:
+    """Where one of flagtree's native libraries is: ``$<override_env>``,
+    the installed package, or a development build tree next to the sources."""
+    override = os.environ.get(override_env)
     if override:
         return Path(override)
     here = Path(__file__).resolve().parent
-    candidates = [
-        here / "_core" / _LIBRARY_NAME,
-        here.parent.parent / "build" / "lib" / _LIBRARY_NAME,
-    ]
+    candidates = [here / "_core" / name, here.parent.parent / "build" / "lib" / name]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
     raise CoreNotFoundError(
-        f"flagtree's core library ({_LIBRARY_NAME}) was not found in "
+        f"flagtree's library {name} was not found in "
         + ", ".join(str(c.parent) for c in candidates)
-        + "; build it with `make install` or set FLAGTREE_CORE_LIB"
+        + f"; build it with `make install` or set {override_env}"
     )
+
+
+def library_path() -> Path:
+    """Where the core library is (see :func:`native_library`)."""
+    return native_library(_LIBRARY_NAME, "FLAGTREE_CORE_LIB")
 
 
 @functools.cache

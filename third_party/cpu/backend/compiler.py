@@ -1,8 +1,11 @@
 """Triton back end of the CPU lane: compiles kernels for ``cpu`` targets.
 
-Today it runs Triton's front end, a TTIR pass sequence suited to a target
-without TMA hardware, and flagtree's stage. The FLIR code generator adds
-the stages after ``flagtree``.
+Stages: Triton's front end, ``ttir`` (a TTIR pass sequence for a target
+without TMA or block-pointer hardware), flagtree's stage, and ``cpujit``:
+the TTIR text that the FLIR lane compiles to native code in-process. That
+text is the lane's "binary": Triton caches it like a cubin, and loading it
+JIT-compiles it (once per process). Compiling it already at ``cpujit``
+reports unsupported ops at compile time, with the kernel's file:line.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def _min_dot_size(lhs_type, rhs_type):
 class CPUBackend(BaseBackend):
     """Triton back end for the host CPU."""
 
-    binary_ext = "flagtree"
+    binary_ext = "cpujit"
 
     @staticmethod
     def supports_target(target: GPUTarget) -> bool:
@@ -107,11 +110,20 @@ class CPUBackend(BaseBackend):
         metadata["shared"] = 0
         return module
 
+    @staticmethod
+    def make_cpujit(module, metadata) -> bytes:
+        from .jit import compile_ttir
+
+        text = str(module)
+        compile_ttir(text, f"{metadata['name']}.ttir")
+        return text.encode()
+
     def add_stages(self, stages: dict, options: CPUOptions, language=None) -> None:
         from flagtree import stage
         from flagtree.lanes import lane_named
 
         stages["ttir"] = lambda src, metadata: self.make_ttir(src, metadata, options)
+        stages["cpujit"] = lambda src, metadata: self.make_cpujit(src, metadata)
         lane = lane_named("cpu")
         if lane is not None:
             stage.insert_after_ttir(stages, lane)

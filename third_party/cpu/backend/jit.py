@@ -1,0 +1,143 @@
+"""The CPU lane's native side: libflagtree_cpu.so through its C API.
+
+The library compiles TTIR through FLIR to native code with an in-process
+JIT and runs a launch grid on a thread pool. Compiled kernels are kept per
+process, keyed by their TTIR text, so that a kernel compiled while Triton
+builds its cache entry is not compiled again when it is loaded.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import hashlib
+import threading
+
+from flagtree.core import native_library
+
+_LIBRARY = "libflagtree_cpu.so"
+
+
+class CPUCompileError(RuntimeError):
+    """The CPU lane could not compile a kernel; the message holds the
+    diagnostics, each naming the kernel's file:line."""
+
+
+@functools.cache
+def _lib() -> ctypes.CDLL:
+    lib = ctypes.CDLL(str(native_library(_LIBRARY, "FLAGTREE_CPU_LIB")))
+    lib.flagtree_cpu_compile.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.POINTER(ctypes.c_void_p),
+        ctypes.POINTER(ctypes.c_void_p),
+    ]
+    lib.flagtree_cpu_compile.restype = ctypes.c_int
+    lib.flagtree_cpu_signature.argtypes = [ctypes.c_void_p]
+    lib.flagtree_cpu_signature.restype = ctypes.c_char_p
+    lib.flagtree_cpu_compile_ms.argtypes = [ctypes.c_void_p]
+    lib.flagtree_cpu_compile_ms.restype = ctypes.c_double
+    lib.flagtree_cpu_launch.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)] + [
+        ctypes.c_uint32
+    ] * 4
+    lib.flagtree_cpu_launch.restype = ctypes.c_int
+    lib.flagtree_cpu_free.argtypes = [ctypes.c_void_p]
+    lib.flagtree_cpu_free_string.argtypes = [ctypes.c_void_p]
+    return lib
+
+
+def available() -> tuple[bool, str]:
+    """Whether the library loads here, and why not."""
+    try:
+        _lib()
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return False, str(exc)
+    return True, "the host CPU is always present"
+
+
+#: ctypes type of each scalar argument, by Triton's signature spelling.
+_SCALARS = {
+    "i1": ctypes.c_bool,
+    "i8": ctypes.c_int8,
+    "i16": ctypes.c_int16,
+    "i32": ctypes.c_int32,
+    "i64": ctypes.c_int64,
+    "u1": ctypes.c_bool,
+    "u8": ctypes.c_uint8,
+    "u16": ctypes.c_uint16,
+    "u32": ctypes.c_uint32,
+    "u64": ctypes.c_uint64,
+    "fp32": ctypes.c_float,
+    "f32": ctypes.c_float,
+    "fp64": ctypes.c_double,
+    "f64": ctypes.c_double,
+}
+
+
+class CPUKernel:
+    """One compiled kernel: owns the native handle."""
+
+    def __init__(self, handle: int) -> None:
+        self.handle = handle
+        lib = _lib()
+        signature = lib.flagtree_cpu_signature(handle).decode()
+        self.signature = [s for s in signature.split(",") if s]
+        self.compile_ms = lib.flagtree_cpu_compile_ms(handle)
+        self._converters = [self._converter(kind) for kind in self.signature]
+
+    @staticmethod
+    def _converter(kind: str):
+        if kind.startswith("*"):
+            return lambda arg: ctypes.c_void_p(arg.data_ptr() if hasattr(arg, "data_ptr") else arg)
+        ctype = _SCALARS.get(kind)
+        if ctype is None:
+            raise CPUCompileError(f"the CPU lane cannot pass arguments of type {kind} yet")
+        return ctype
+
+    def launch(self, grid: tuple[int, int, int], args: list) -> None:
+        if len(args) != len(self.signature):
+            raise TypeError(f"kernel takes {len(self.signature)} arguments, got {len(args)}")
+        values = [convert(arg) for convert, arg in zip(self._converters, args, strict=True)]
+        pointers = (ctypes.c_void_p * len(values))(
+            *[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in values]
+        )
+        status = _lib().flagtree_cpu_launch(self.handle, pointers, *grid, 0)
+        if status != 0:
+            raise RuntimeError(f"the CPU lane failed to launch the kernel (status {status})")
+
+    def __del__(self) -> None:
+        try:
+            _lib().flagtree_cpu_free(self.handle)
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+
+_compiled: dict[str, CPUKernel] = {}
+_compiled_lock = threading.Lock()
+
+
+def compile_ttir(text: str, source_name: str) -> CPUKernel:
+    """Compiles TTIR text (or returns the kernel compiled from it before)."""
+    key = hashlib.sha256(text.encode()).hexdigest()
+    with _compiled_lock:
+        kernel = _compiled.get(key)
+    if kernel is not None:
+        return kernel
+    lib = _lib()
+    data = text.encode()
+    handle = ctypes.c_void_p()
+    diagnostics = ctypes.c_void_p()
+    status = lib.flagtree_cpu_compile(
+        data, len(data), source_name.encode(), b"", ctypes.byref(handle), ctypes.byref(diagnostics)
+    )
+    message = ""
+    if diagnostics.value:
+        message = ctypes.string_at(diagnostics.value).decode(errors="replace").strip()
+        lib.flagtree_cpu_free_string(diagnostics.value)
+    if status != 0 or not handle.value:
+        raise CPUCompileError(message or "the CPU lane failed to compile the kernel")
+    kernel = CPUKernel(handle.value)
+    with _compiled_lock:
+        return _compiled.setdefault(key, kernel)
