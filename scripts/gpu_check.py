@@ -2,7 +2,7 @@
 
 1. Activation: `import triton` activates flagtree and the NVIDIA lane is
    available.
-2. Correctness: every kernel of python/test/runnable runs through
+2. Correctness: every kernel of flagtree.examples runs through
    `kernel[grid](...)` with flagtree active and matches torch; the same
    kernel compiled by upstream Triton (flagtree suspended) gives bitwise the
    same output and the same cubin.
@@ -54,8 +54,8 @@ def check_runnable(report: dict) -> None:
     import torch
     import triton
 
-    import runnable
     from flagtree import activation, stage
+    from flagtree import examples as runnable
 
     device = torch.device("cuda")
     rows = []
@@ -159,8 +159,8 @@ def check_speed(report: dict, rounds: int) -> None:
     import triton
     from triton.testing import do_bench_cudagraph
 
-    import runnable
     from flagtree import activation
+    from flagtree import examples as runnable
 
     device = torch.device("cuda")
     rows = []

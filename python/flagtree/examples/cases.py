@@ -1,4 +1,4 @@
-"""Launch harnesses and torch references of the runnable suite."""
+"""Launch harnesses and torch references of the example suite."""
 
 from __future__ import annotations
 

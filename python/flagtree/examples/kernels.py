@@ -1,4 +1,4 @@
-"""The kernels of the runnable suite."""
+"""The kernels of the example suite."""
 
 import triton
 import triton.language as tl
