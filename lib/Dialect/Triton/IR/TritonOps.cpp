@@ -206,41 +206,43 @@ static void printCacheClauses(OpAsmPrinter &printer, CacheModifier cache,
     printer << " evictionPolicy = " << stringifyEvictionPolicy(evict);
 }
 
+/// Parses `= keyword` naming a case of an enum; `what` names the enum in the
+/// diagnostic.
+template <typename EnumAttr, typename Symbolize>
+static ParseResult parseEnumClause(OpAsmParser &parser, OperationState &result,
+                                   StringRef name, StringRef what,
+                                   Symbolize symbolize) {
+  StringRef keyword;
+  if (parser.parseEqual())
+    return failure();
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseKeyword(&keyword))
+    return failure();
+  auto value = symbolize(keyword);
+  if (!value)
+    return parser.emitError(loc, "unknown ") << what << " '" << keyword << "'";
+  result.addAttribute(name, EnumAttr::get(parser.getContext(), *value));
+  return success();
+}
+
 /// Parses `cacheModifier = X` / `evictionPolicy = Y` clauses in any order.
 static ParseResult parseCacheClauses(OpAsmParser &parser,
                                      OperationState &result,
                                      StringRef cacheName, StringRef evictName) {
-  MLIRContext *context = parser.getContext();
   while (true) {
     if (succeeded(parser.parseOptionalKeyword("cacheModifier"))) {
-      StringRef keyword;
-      if (parser.parseEqual())
+      if (parseEnumClause<CacheModifierAttr>(
+              parser, result, cacheName, "cache modifier",
+              [](StringRef k) { return symbolizeCacheModifier(k); }))
         return failure();
-      SMLoc loc = parser.getCurrentLocation();
-      if (parser.parseKeyword(&keyword))
+    } else if (succeeded(parser.parseOptionalKeyword("evictionPolicy"))) {
+      if (parseEnumClause<EvictionPolicyAttr>(
+              parser, result, evictName, "eviction policy",
+              [](StringRef k) { return symbolizeEvictionPolicy(k); }))
         return failure();
-      auto value = symbolizeCacheModifier(keyword);
-      if (!value)
-        return parser.emitError(loc, "unknown cache modifier '")
-               << keyword << "'";
-      result.addAttribute(cacheName, CacheModifierAttr::get(context, *value));
-      continue;
+    } else {
+      return success();
     }
-    if (succeeded(parser.parseOptionalKeyword("evictionPolicy"))) {
-      StringRef keyword;
-      if (parser.parseEqual())
-        return failure();
-      SMLoc loc = parser.getCurrentLocation();
-      if (parser.parseKeyword(&keyword))
-        return failure();
-      auto value = symbolizeEvictionPolicy(keyword);
-      if (!value)
-        return parser.emitError(loc, "unknown eviction policy '")
-               << keyword << "'";
-      result.addAttribute(evictName, EvictionPolicyAttr::get(context, *value));
-      continue;
-    }
-    return success();
   }
 }
 
