@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "flagtree/CAPI/FlagTreeCPU.h"
+#include "JITRuntime.h"
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h"
 #include "flagtree/Target/CPU/Passes.h"
 #include "flagtree/Target/TTIRText.h"
@@ -79,6 +80,7 @@ void registerEverything(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   vector::registerBufferizableOpInterfaceExternalModels(registry);
+  flagtree::cpu::registerCPUInterfaceModels(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
 }
@@ -207,6 +209,7 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
     return fail();
   }
   result->engine = std::move(*engine);
+  flagtree::cpu::registerJITRuntime(*result->engine);
   auto function = result->engine->lookupPacked(result->name);
   if (!function) {
     diagStream << name << ": error: " << llvm::toString(function.takeError())

@@ -58,6 +58,28 @@ private:
   mlir::LogicalResult lowerShapeOp(mlir::Operation *op);
   mlir::LogicalResult unsupported(mlir::Operation *op);
 
+  // Scans (ScanLowering.cpp).
+  mlir::LogicalResult lowerScan(flagtree::tt::ScanOp op);
+
+  // Atomics and pointer bitcasts (AtomicLowering.cpp).
+  mlir::LogicalResult lowerAtomicRMW(flagtree::tt::AtomicRMWOp op);
+  mlir::LogicalResult lowerAtomicCAS(flagtree::tt::AtomicCASOp op);
+  mlir::LogicalResult lowerPointerBitcast(flagtree::tt::BitcastOp op);
+  mlir::LogicalResult
+  lowerAtomic(mlir::Operation *op, mlir::Value pointer, mlir::Value mask,
+              llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                             mlir::Value, mlir::ValueRange)>
+                  combine,
+              mlir::ValueRange operands,
+              std::optional<mlir::arith::AtomicRMWKind> simple);
+
+  // Calls of helper functions (CallLowering.cpp).
+  mlir::LogicalResult lowerCall(flagtree::tt::CallOp op);
+
+  // libdevice calls (ElementwiseLowering.cpp).
+  mlir::LogicalResult
+  lowerExternElementwise(flagtree::tt::ExternElementwiseOp op);
+
   // Affine offsets and masks (AffineOffsets.cpp).
   void forget(mlir::Value value);
   void recordFacts(mlir::Operation *op);
@@ -97,6 +119,8 @@ private:
   llvm::DenseMap<mlir::Value, MaskBounds> masks;
   /// Program-id and grid-size arguments of the target function.
   llvm::SmallVector<mlir::Value, 6> gridArgs;
+  /// Helper functions being inlined, innermost last (recursion guard).
+  llvm::SmallVector<mlir::Operation *, 4> callStack;
 };
 
 } // namespace flagtree::flir

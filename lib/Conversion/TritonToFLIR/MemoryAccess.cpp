@@ -30,6 +30,14 @@ Value KernelLowering::rootOf(Operation *op, Value pointer) {
   return root;
 }
 
+/// Loads and stores read the memref's own element type; a pointer bitcast
+/// to another type is only followed by atomics (AtomicLowering.cpp).
+static bool keepsElementType(Value pointer, Value root) {
+  auto pointee = cast<tt::PointerType>(getElementTypeOrSelf(pointer.getType()))
+                     .getPointeeType();
+  return pointee == cast<MemRefType>(root.getType()).getElementType();
+}
+
 Value KernelLowering::structuredView(Location loc, Value root,
                                      const AffineOffsets &offsets,
                                      RankedTensorType shape,
@@ -157,6 +165,10 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
   Value root = rootOf(op, op.getPtr());
   if (!root)
     return failure();
+  if (!keepsElementType(op.getPtr(), root))
+    return op.emitError() << "'" << op->getName()
+                          << "' through a pointer bitcast to another element "
+                             "type is not supported by the CPU lane yet";
   Value mask = op.getMask() ? map.lookup(op.getMask()) : Value();
 
   auto type = dyn_cast<RankedTensorType>(op.getType());
@@ -232,6 +244,10 @@ LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
   Value root = rootOf(op, op.getPtr());
   if (!root)
     return failure();
+  if (!keepsElementType(op.getPtr(), root))
+    return op.emitError() << "'" << op->getName()
+                          << "' through a pointer bitcast to another element "
+                             "type is not supported by the CPU lane yet";
   Value mask = op.getMask() ? map.lookup(op.getMask()) : Value();
   Value value = map.lookup(op.getValue());
 

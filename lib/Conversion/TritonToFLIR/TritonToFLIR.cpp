@@ -139,6 +139,13 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
           })
           .Case([&](tt::DotOp dot) { return lowerDot(dot); })
           .Case([&](tt::ReduceOp reduce) { return lowerReduce(reduce); })
+          .Case([&](tt::ScanOp scan) { return lowerScan(scan); })
+          .Case([&](tt::AtomicRMWOp rmw) { return lowerAtomicRMW(rmw); })
+          .Case([&](tt::AtomicCASOp cas) { return lowerAtomicCAS(cas); })
+          .Case([&](tt::CallOp call) { return lowerCall(call); })
+          .Case([&](tt::ExternElementwiseOp call) {
+            return lowerExternElementwise(call);
+          })
           .Case([&](scf::ForOp loop) { return lowerFor(loop); })
           .Case([&](scf::IfOp branch) { return lowerIf(branch); })
           .Case([&](scf::WhileOp loop) { return lowerWhile(loop); })
@@ -159,6 +166,9 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             return success();
           })
           .Case([&](tt::BitcastOp cast) -> LogicalResult {
+            if (isPointerLike(cast.getType()) &&
+                isPointerLike(cast.getSrc().getType()))
+              return lowerPointerBitcast(cast);
             if (isPointerLike(cast.getType()) ||
                 isPointerLike(cast.getSrc().getType()))
               return unsupported(cast);
@@ -645,12 +655,18 @@ struct ConvertTritonToFLIR
     }
     module->setAttr("flir.target", description->toAttr(&getContext()));
 
-    SmallVector<tt::FuncOp> kernels(module.getOps<tt::FuncOp>());
+    // Private functions are `@triton.jit` helpers: lowered at their call
+    // sites (CallLowering.cpp), then dropped.
+    SmallVector<tt::FuncOp> kernels, helpers;
+    for (tt::FuncOp function : module.getOps<tt::FuncOp>())
+      (function.isPrivate() ? helpers : kernels).push_back(function);
     bool failed = false;
     for (tt::FuncOp kernel : kernels)
       failed |= mlir::failed(convert(kernel));
     if (failed)
-      signalPassFailure();
+      return signalPassFailure();
+    for (tt::FuncOp helper : helpers)
+      helper.erase();
   }
 
   LogicalResult convert(tt::FuncOp kernel) {

@@ -9,9 +9,19 @@ tt.func @histogram(%x: tensor<64xi32>) -> tensor<8xi32> {
 
 // -----
 
-// Atomics are not lowered yet either.
-tt.func @atomic(%p: !tt.ptr<f32>, %v: f32) {
-  // expected-error @+1 {{'tt.atomic_rmw' is not supported by the CPU lane yet}}
-  %r = tt.atomic_rmw fadd, acq_rel, gpu, %p, %v : (!tt.ptr<f32>, f32) -> f32
-  tt.return
+// A libdevice function without a CPU counterpart is named in the error.
+tt.func @unknown_libdevice(%x: f32) -> f32 {
+  // expected-error @+1 {{libdevice function '__nv_j0f' is not supported by the CPU lane yet}}
+  %r = tt.extern_elementwise %x {libname = "", libpath = "", pure = true, symbol = "__nv_j0f"} : (f32) -> f32
+  tt.return %r : f32
+}
+
+// -----
+
+// Loads do not follow a pointer bitcast to another element type.
+tt.func @load_through_bitcast(%p: !tt.ptr<f32>) -> i32 {
+  %q = tt.bitcast %p : !tt.ptr<f32> -> !tt.ptr<i32>
+  // expected-error @+1 {{'tt.load' through a pointer bitcast to another element type is not supported by the CPU lane yet}}
+  %v = tt.load %q : !tt.ptr<i32>
+  tt.return %v : i32
 }

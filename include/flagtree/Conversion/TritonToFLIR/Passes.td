@@ -27,6 +27,16 @@ def ConvertTritonToFLIR : Pass<"convert-triton-to-flir", "::mlir::ModuleOp"> {
     * `tt.dot` becomes `linalg.matmul` / `linalg.batch_matmul`, `tt.reduce`
       becomes `linalg.reduce` with the combine region kept, shape ops become
       tensor / linalg ops; element-wise arith and math stay on tensors.
+    * `tt.scan` becomes an `scf.for` over the scanned axis combining slices
+      in a `linalg.generic` that keeps the combine region (`reverse` walks
+      from the end).
+    * `tt.atomic_rmw` / `tt.atomic_cas` become real atomics on the
+      argument's memref (`memref.atomic_rmw`, or a `llvm.cmpxchg` loop), one
+      per element under the mask for tensors; a pointer bitcast to a type of
+      the same width is followed by atomics on the stored bits.
+    * `tt.call` of a private helper is lowered at the call site; helpers are
+      dropped afterwards. `tt.extern_elementwise` of a libdevice function
+      (`__nv_tanhf`, ...) becomes the matching math / arith op.
     * An op the lane cannot lower yet is reported at its location, e.g.
       `'tt.histogram' is not supported by the CPU lane yet`.
 
@@ -63,6 +73,7 @@ def ConvertTritonToFLIR : Pass<"convert-triton-to-flir", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];

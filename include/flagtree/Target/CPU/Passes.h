@@ -28,6 +28,12 @@ namespace flagtree::cpu {
 void buildCPUPipeline(mlir::OpPassManager &pm, const TargetDescription &target,
                       llvm::StringRef targetSpec);
 
+/// Interface models the pipeline relies on and MLIR does not provide: the
+/// memory effects of `llvm.cmpxchg`, which the lowering of atomics emits
+/// before buffer deallocation runs. Add to the registry of every context
+/// that runs buildCPUPipeline.
+void registerCPUInterfaceModels(mlir::DialectRegistry &registry);
+
 } // namespace flagtree::cpu
 
 #endif // FLAGTREE_TARGET_CPU_PASSES_H
