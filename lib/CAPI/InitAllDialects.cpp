@@ -3,6 +3,7 @@
 #include "flagtree/InitAllDialects.h"
 
 #include "flagtree/Conversion/TritonToFLIR/Passes.h"
+#include "flagtree/Dialect/FlagTree/Transforms/Passes.h"
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -11,17 +12,18 @@
 #include "mlir/Transforms/Passes.h"
 
 void flagtree::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<flagtree::tt::TritonDialect, mlir::arith::ArithDialect,
-                  mlir::math::MathDialect, mlir::scf::SCFDialect,
-                  mlir::cf::ControlFlowDialect, mlir::ub::UBDialect,
-                  mlir::func::FuncDialect, mlir::LLVM::LLVMDialect,
-                  mlir::gpu::GPUDialect>();
+  registry.insert<flagtree::tt::TritonDialect, flagtree::ft::FlagTreeDialect,
+                  mlir::arith::ArithDialect, mlir::math::MathDialect,
+                  mlir::scf::SCFDialect, mlir::cf::ControlFlowDialect,
+                  mlir::ub::UBDialect, mlir::func::FuncDialect,
+                  mlir::LLVM::LLVMDialect, mlir::gpu::GPUDialect>();
 }
 
 void flagtree::registerAllPasses() {
   static bool registered = [] {
     mlir::registerTransformsPasses();
     flagtree::registerTritonToFLIRPasses();
+    flagtree::registerFlagTreePasses();
     return true;
   }();
   (void)registered;

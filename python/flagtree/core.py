@@ -112,6 +112,14 @@ def run_pipeline(text: str, pipeline: str = "", source_name: str = "<ttir>") -> 
 
     Raises :class:`IRError` with the core's diagnostics on any failure.
     """
+    return run_pipeline_with_diagnostics(text, pipeline, source_name)[0]
+
+
+def run_pipeline_with_diagnostics(
+    text: str, pipeline: str = "", source_name: str = "<ttir>"
+) -> tuple[str, str]:
+    """Like :func:`run_pipeline`, and also returns the warnings and remarks
+    the passes emitted (``file:line:col: warning: ...`` lines)."""
     data = text.encode()
     output = ctypes.c_void_p()
     diagnostics = ctypes.c_void_p()
@@ -127,7 +135,7 @@ def run_pipeline(text: str, pipeline: str = "", source_name: str = "<ttir>") -> 
     messages = _take_string(diagnostics.value) or ""
     if status != 0 or printed is None:
         raise IRError(messages)
-    return printed
+    return printed, messages
 
 
 def roundtrip(text: str, source_name: str = "<ttir>") -> str:

@@ -16,6 +16,7 @@ import warnings
 from dataclasses import dataclass
 
 from . import core
+from .hints import middle_end
 from .lanes import Lane
 
 #: Name of the stage, and the key of its IR in ``CompiledKernel.asm``.
@@ -49,7 +50,10 @@ def _parse_into_triton(text: str, context):
         path = os.path.join(tmp, "kernel.ttir")
         with open(path, "w") as f:
             f.write(text)
-        return ir.parse_mlir_module(path, context)
+        parsed = ir.parse_mlir_module(path, context)
+    # Triton's stages find the context on the module (as IRSource sets it).
+    parsed.context = context
+    return parsed
 
 
 def run(lane: Lane, module, metadata: dict):
@@ -57,9 +61,16 @@ def run(lane: Lane, module, metadata: dict):
     start = time.perf_counter()
     STATS.calls += 1
     name = metadata.get("name") or "kernel"
+    plan = None
     try:
         text = str(module)
-        printed = core.run_pipeline(text, lane.middle_end_pipeline, f"{name}.ttir")
+        plan = middle_end.plan_for(text, lane.name, lane.hints)
+        passes = [p for p in (lane.middle_end_pipeline, *plan.pipeline) if p]
+        pipeline = f"builtin.module({','.join(passes)})" if passes else ""
+        printed, diagnostics = core.run_pipeline_with_diagnostics(text, pipeline, f"{name}.ttir")
+        for line in diagnostics.splitlines():
+            if ": warning: " in line or ": remark: " in line:
+                middle_end.warn_once(line)
         if printed == text:
             return module
         return _parse_into_triton(printed, module.context)
@@ -72,6 +83,8 @@ def run(lane: Lane, module, metadata: dict):
         )
         return module
     finally:
+        if plan is not None:
+            plan.cleanup()
         STATS.seconds += time.perf_counter() - start
 
 

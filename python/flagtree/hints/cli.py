@@ -11,7 +11,7 @@ import sys
 from typing import TextIO
 
 from .parser import Hint, SourceError
-from .registry import all_hints
+from .registry import all_hints, lane_status
 from .table import HintTable, table_for, table_for_file
 
 
@@ -50,12 +50,14 @@ def _describe(hint: Hint) -> str:
     spec = all_hints().get(hint.name)
     if spec is None:
         return "unknown hint"
-    known = {lane for other in all_hints().values() for lane in other.lanes}
-    text = (
-        f"applies to {', '.join(spec.op_kinds)}; to be honoured by {', '.join(sorted(spec.lanes))}"
-    )
-    ignored = sorted(known - set(spec.lanes))
-    return f"{text}; ignored by {', '.join(ignored)}" if ignored else text
+    status = lane_status(spec)
+    text = f"applies to {', '.join(spec.op_kinds)}"
+    for state in ("honoured", "planned", "ignored"):
+        lanes = [lane for lane, s in status.items() if s == state]
+        if lanes:
+            label = {"honoured": "honoured by", "planned": "planned for", "ignored": "ignored by"}
+            text += f"; {label[state]} {', '.join(lanes)}"
+    return text
 
 
 def _header(table: HintTable) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from .registry import all_hints
+from .registry import all_hints, honoured_by, lane_status
 
 _INTRO = """\
 # Hints
@@ -73,20 +73,34 @@ Changing only a hint comment recompiles the kernel: Triton's cache key hashes
 the source of the kernel and of the jit functions it calls, comments
 included.
 
-## Status
+## What the lanes do with hints
 
-Today hints are parsed, validated and listed (`flagtree hints`), and the
-table the middle-end will receive is built (`--json`). Attaching them to ops
-in the middle-end and lowering them in each lane is not done yet, so **no
-lane changes the code it generates because of a hint yet**. The lane
-columns below say which lanes are meant to honour each hint.
+When a kernel compiles, flagtree's stage reads the hints of the source files
+the kernel's TTIR names, attaches the valid ones to the ops of their
+statements (`flagtree-attach-hints`: `ft.<hint>` attributes), and the lane
+lowers the hints it honours (`flagtree-lower-hints-to-ttir` for the GPU
+lanes) and drops the rest. Triton never sees an `ft` attribute.
+
+* **NVIDIA** honours `num_stages`, `flatten`, `warp_specialize` (the loop
+  attributes Triton's pipeliner, loop fusion and warp specialization read)
+  and `evict_first`, `evict_last`, `cache` (the access's modifiers).
+  `num_stages` on a loop makes Triton stage that loop's loads through
+  shared memory with asynchronous copies, multi-buffered over the stages.
+* **AMD** and the **CPU lane** lower no hint yet.
+
+Problems are reported as Python warnings (`flagtree.hints.middle_end.HintWarning`)
+that start with the hint's `file:line:col`: a hint that is wrong, a hint
+that finds no op of its kind in the compiled kernel, and a hint the active
+lane ignores. Compiling never fails because of a hint comment;
+`flagtree hints` reports the same problems as errors. In the table below,
+*yes* means honoured today, *planned* means the lane is meant to honour it.
 
 ## Hint reference
 """
 
 
 def _lanes() -> list[str]:
-    return sorted({lane for spec in all_hints().values() for lane in spec.lanes})
+    return sorted(set(honoured_by()) | {lane for s in all_hints().values() for lane in s.lanes})
 
 
 def render() -> str:
@@ -99,7 +113,9 @@ def render() -> str:
     )
     lines.append("|---|---|---|" + "---|" * len(lanes))
     for spec in specs:
-        marks = " | ".join("yes" if lane in spec.lanes else "" for lane in lanes)
+        status = lane_status(spec)
+        word = {"honoured": "yes", "planned": "planned", "ignored": ""}
+        marks = " | ".join(word[status.get(lane, "ignored")] for lane in lanes)
         lines.append(
             f"| [`{spec.name}`](#{spec.name}) | {spec.value_rule()} | "
             f"{', '.join(spec.op_kinds)} | {marks} |"
@@ -109,7 +125,12 @@ def render() -> str:
         lines.append(f"### {spec.name}")
         lines.append("")
         lines.append(f"`# @hint: {spec.value_syntax()}` — {spec.value_rule()}; applies to ")
-        lines[-1] += f"{', '.join(spec.op_kinds)}; to be honoured by {', '.join(spec.lanes)}."
+        honoured = [lane for lane, st in lane_status(spec).items() if st == "honoured"]
+        planned = [lane for lane, st in lane_status(spec).items() if st == "planned"]
+        lines[-1] += f"{', '.join(spec.op_kinds)}"
+        lines[-1] += f"; honoured by {', '.join(honoured)}" if honoured else ""
+        lines[-1] += f"; planned for {', '.join(planned)}" if planned else ""
+        lines[-1] += "."
         if spec.excludes:
             lines[-1] += f" Not together with {', '.join(f'`{n}`' for n in spec.excludes)}."
         lines.append("")

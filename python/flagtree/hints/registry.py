@@ -268,3 +268,26 @@ def closest_hint(name: str) -> str | None:
     """The known hint name ``name`` was most likely meant to be."""
     matches = difflib.get_close_matches(name, list(all_hints()), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def honoured_by() -> dict[str, frozenset[str]]:
+    """Lane name -> the hints that lane lowers today (its ``Lane.hints``)."""
+    from flagtree.lanes import all_lanes
+
+    return {lane.name: frozenset(lane.hints) for lane in all_lanes()}
+
+
+def lane_status(spec: HintSpec) -> dict[str, str]:
+    """For every lane: ``honoured`` (lowered today), ``planned`` (meant to be,
+    per the registry) or ``ignored``."""
+    honoured = honoured_by()
+    lanes = sorted(set(honoured) | {lane for s in all_hints().values() for lane in s.lanes})
+    status = {}
+    for lane in lanes:
+        if spec.name in honoured.get(lane, ()):
+            status[lane] = "honoured"
+        elif lane in spec.lanes:
+            status[lane] = "planned"
+        else:
+            status[lane] = "ignored"
+    return status

@@ -40,10 +40,12 @@ class Lane:
     description: str
     #: Triton stages that follow flagtree's stage in this lane.
     downstream_stages: tuple[str, ...]
-    #: Textual MLIR pipeline of the shared middle-end passes the lane runs in
-    #: the flagtree stage (empty: parse and print only).
+    #: Shared middle-end passes the lane runs on the module in the flagtree
+    #: stage, comma-separated as in a textual MLIR pipeline (empty: none;
+    #: the hint passes are added when the kernel has hints).
     middle_end_pipeline: str = ""
-    #: Names of the hints the lane honours.
+    #: Names of the hints the lane lowers today; it reports the others as
+    #: ignored.
     hints: tuple[str, ...] = ()
     #: Tells whether the lane can run kernels here.
     availability: Callable[[], Availability] = field(

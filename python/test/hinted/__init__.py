@@ -1,0 +1,1 @@
+"""Kernels with hints, for the hint-lowering tests (their line numbers matter)."""

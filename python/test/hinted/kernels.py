@@ -1,0 +1,31 @@
+"""Kernels with hint comments; tests refer to these lines."""
+
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def hinted_sum(a_ptr, out_ptr, K, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    acc = tl.zeros([BLOCK], dtype=tl.float32)
+    for k in range(0, K):  # @hint: num_stages=2
+        x = tl.load(a_ptr + k * BLOCK + offs)  # @hint: cache=cg, evict_first
+        acc += x
+    tl.store(out_ptr + offs, acc)
+
+
+@triton.jit
+def plain_sum(a_ptr, out_ptr, K, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    acc = tl.zeros([BLOCK], dtype=tl.float32)
+    for k in range(0, K):
+        x = tl.load(a_ptr + k * BLOCK + offs)
+        acc += x
+    tl.store(out_ptr + offs, acc)
+
+
+@triton.jit
+def ignored_hint(a_ptr, out_ptr, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    x = tl.load(a_ptr + offs)  # @hint: shared_memory
+    tl.store(out_ptr + offs, x)
