@@ -8,16 +8,20 @@ from __future__ import annotations
 import warnings
 
 import triton
-from hinted import kernels
 from triton.backends.compiler import GPUTarget
+
+from flagtree.hints import middle_end
+from hinted import kernels
 
 SIGNATURE = {"a_ptr": "*fp32", "out_ptr": "*fp32", "K": "i32", "BLOCK": "constexpr"}
 
 
 def _compile(fn, signature=SIGNATURE, target=("cuda", 90, 32)):
     source = triton.compiler.ASTSource(fn=fn, signature=signature, constexprs={"BLOCK": 128})
-    with warnings.catch_warnings(record=True) as caught:
+    middle_end.forget_warnings()
+    with warnings.catch_warnings(record=True) as caught, triton.knobs.compilation.scope():
         warnings.simplefilter("always")
+        triton.knobs.compilation.always_compile = True  # the stage must run
         kernel = triton.compile(source, target=GPUTarget(*target))
     return kernel, [str(w.message) for w in caught]
 
@@ -54,3 +58,8 @@ def test_the_amd_lane_reports_hints_it_does_not_lower() -> None:
     assert "ft." not in kernel.asm["flagtree"]
     assert "tt.num_stages" not in kernel.asm["flagtree"]
     assert any("hint 'num_stages' is ignored by the amd lane" in m for m in messages), messages
+
+
+def test_hints_of_other_kernels_in_the_file_stay_out() -> None:
+    _, messages = _compile(kernels.plain_sum)
+    assert not [m for m in messages if "hint" in m], messages

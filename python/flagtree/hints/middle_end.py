@@ -9,6 +9,7 @@ written as the JSON table that `flagtree-attach-hints` reads; the lane's
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from .table import HintTable, table_for_file
 
-_LOC_FILE = re.compile(r'loc\("(?P<file>[^"]+\.py)":\d+:\d+\)')
+_LOC = re.compile(r'loc\("(?P<file>[^"]+\.py)":(?P<line>\d+):\d+\)')
 
 
 class HintWarning(UserWarning):
@@ -38,8 +39,20 @@ class HintPlan:
             Path(self.table_path).unlink(missing_ok=True)
 
 
-_tables: dict[tuple[str, int, int], HintTable] = {}
+@dataclass(frozen=True)
+class _FileHints:
+    table: HintTable
+    #: (first, last) line of every function defined in the file.
+    functions: tuple[tuple[int, int], ...]
+
+
+_tables: dict[tuple[str, int, int], _FileHints] = {}
 _warned: set[str] = set()
+
+
+def forget_warnings() -> None:
+    """Warn again about problems already reported in this process."""
+    _warned.clear()
 
 
 def warn_once(message: str) -> None:
@@ -48,7 +61,7 @@ def warn_once(message: str) -> None:
         warnings.warn(message, HintWarning, stacklevel=4)
 
 
-def _table(path: str) -> HintTable | None:
+def _file_hints(path: str) -> _FileHints | None:
     try:
         stat = os.stat(path)
     except OSError:
@@ -56,31 +69,55 @@ def _table(path: str) -> HintTable | None:
     key = (path, stat.st_mtime_ns, stat.st_size)
     if key not in _tables:
         try:
-            _tables[key] = table_for_file(path)
+            table = table_for_file(path)
+            tree = ast.parse(Path(path).read_text(), path)
         except (OSError, SyntaxError, ValueError):
             return None
+        functions = tuple(
+            (node.lineno, node.end_lineno or node.lineno)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        )
+        _tables[key] = _FileHints(table, functions)
     return _tables[key]
 
 
-def _source_files(ttir: str) -> list[str]:
+def _referenced_lines(ttir: str) -> dict[str, set[int]]:
+    """Source file -> the lines the module's locations name (Triton's own
+    library files left out)."""
     import triton
 
     triton_dir = os.path.dirname(triton.__file__)
-    files = {m["file"] for m in _LOC_FILE.finditer(ttir)}
-    return sorted(f for f in files if not f.startswith(triton_dir))
+    lines: dict[str, set[int]] = {}
+    for match in _LOC.finditer(ttir):
+        if not match["file"].startswith(triton_dir):
+            lines.setdefault(match["file"], set()).add(int(match["line"]))
+    return lines
+
+
+def _compiled_here(row: dict, functions, lines: set[int]) -> bool:
+    """Whether the hint lies in a function whose code is in the module (a
+    file holds other kernels too, whose hints are not this module's)."""
+    for first, last in functions:
+        if first <= row["line"] <= last and any(first <= n <= last for n in lines):
+            return True
+    return False
 
 
 def plan_for(ttir: str, lane_name: str, honoured: tuple[str, ...]) -> HintPlan:
     """The hint passes for this module (none when its sources hold no hint)."""
     rows = []
-    for path in _source_files(ttir):
-        table = _table(path)
-        if table is None or not table.hints:
+    for path, lines in sorted(_referenced_lines(ttir).items()):
+        found = _file_hints(path)
+        if found is None or not found.table.hints:
             continue
-        bad = {(p.file, p.line) for p in table.errors}
-        for problem in table.problems:
-            warn_once(str(problem))
-        rows.extend(r for r in table.entries() if (r["file"], r["line"]) not in bad)
+        mine = [r for r in found.table.entries() if _compiled_here(r, found.functions, lines)]
+        mine_lines = {(r["file"], r["line"]) for r in mine}
+        bad = {(p.file, p.line) for p in found.table.errors}
+        for problem in found.table.problems:
+            if (problem.file, problem.line) in mine_lines:
+                warn_once(str(problem))
+        rows.extend(r for r in mine if (r["file"], r["line"]) not in bad)
     if not rows:
         return HintPlan([], None)
     import json
