@@ -184,6 +184,15 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   flagtree::cpu::buildCPUPipeline(pm, *target, spec);
   if (failed(pm.run(*module)))
     return fail();
+  // FLAGTREE_CPU_DUMP=<dir> keeps the LLVM-dialect module each kernel was
+  // compiled from, for looking into the generated code.
+  if (const char *dumpDir = std::getenv("FLAGTREE_CPU_DUMP")) {
+    std::error_code error;
+    llvm::raw_fd_ostream file(
+        std::string(dumpDir) + "/" + result->name + ".mlir", error);
+    if (!error)
+      module->print(file);
+  }
 
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder) {
