@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -105,8 +106,24 @@ struct CPUVectorizeLinalg
     if (failed(tiled))
       return;
     rewriter.eraseOp(op);
+    SmallVector<Operation *> tiles(tiled->tiledOps.begin(),
+                                   tiled->tiledOps.end());
+    // Peel the vector loop: every iteration but the last then covers a
+    // whole register and needs no mask (masked loads and stores are slow,
+    // on AMD cores especially); the last, partial one keeps the mask.
+    if (vectorLoop < tiled->loops.size()) {
+      auto loop = dyn_cast<scf::ForOp>(tiled->loops[vectorLoop].getOperation());
+      scf::ForOp partial;
+      if (loop &&
+          succeeded(
+              scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial)) &&
+          partial)
+        partial.walk([&](linalg::LinalgOp inner) {
+          tiles.push_back(inner.getOperation());
+        });
+    }
     SmallVector<bool> scalable(numLoops, false);
-    for (Operation *tile : tiled->tiledOps) {
+    for (Operation *tile : tiles) {
       if (failed(linalg::vectorizeOpPrecondition(tile, sizes, scalable)))
         continue;
       rewriter.setInsertionPoint(tile);
