@@ -41,3 +41,17 @@ endforeach()
 
 add_library(FLAGTREE_LLVM_STATIC INTERFACE)
 target_link_libraries(FLAGTREE_LLVM_STATIC INTERFACE ${FLAGTREE_LLVM_COMPONENT_LIBS})
+
+# A shared library of flagtree that exports only its C API: MLIR and LLVM,
+# linked in statically, stay hidden, so it loads next to the MLIR inside
+# Triton's own extension without either binding to the other's symbols.
+# Installed into flagtree/_core as part of `component`.
+function(flagtree_c_api_library target component)
+  target_link_options(${target} PRIVATE
+    -Wl,--exclude-libs,ALL -Wl,--as-needed -Wl,-Bsymbolic -Wl,--gc-sections
+    -Wl,--no-undefined)
+  set_target_properties(${target} PROPERTIES
+    LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/lib)
+  install(TARGETS ${target} LIBRARY DESTINATION flagtree/_core
+          COMPONENT ${component})
+endfunction()

@@ -7,109 +7,40 @@ torch CPU tensors and compares with torch.
 
 from __future__ import annotations
 
-import ctypes
-import os
 import time
-from pathlib import Path
 
 import pytest
 import torch
 import triton
 import triton.language as tl
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _library_path() -> Path | None:
-    candidates = [Path(os.environ["FLAGTREE_CPU_LIB"])] if "FLAGTREE_CPU_LIB" in os.environ else []
-    candidates.append(ROOT / "build" / "lib" / "libflagtree_cpu.so")
-    try:
-        import flagtree
-
-        candidates.append(Path(flagtree.__file__).parent / "_core" / "libflagtree_cpu.so")
-    except ImportError:
-        pass
-    return next((path for path in candidates if path.is_file()), None)
-
-
-_PATH = _library_path()
-pytestmark = pytest.mark.skipif(_PATH is None, reason="libflagtree_cpu.so is not built")
-
 
 class CPUKernelError(Exception):
-    """A kernel the CPU lane failed to compile; carries its diagnostics."""
-
-
-class _Lib:
-    def __init__(self, path: Path) -> None:
-        lib = ctypes.CDLL(str(path))
-        lib.flagtree_cpu_compile.argtypes = [
-            ctypes.c_char_p,
-            ctypes.c_size_t,
-            ctypes.c_char_p,
-            ctypes.c_char_p,
-            ctypes.POINTER(ctypes.c_void_p),
-            ctypes.POINTER(ctypes.c_void_p),
-        ]
-        lib.flagtree_cpu_compile.restype = ctypes.c_int
-        lib.flagtree_cpu_signature.argtypes = [ctypes.c_void_p]
-        lib.flagtree_cpu_signature.restype = ctypes.c_char_p
-        lib.flagtree_cpu_compile_ms.argtypes = [ctypes.c_void_p]
-        lib.flagtree_cpu_compile_ms.restype = ctypes.c_double
-        lib.flagtree_cpu_launch.argtypes = [
-            ctypes.c_void_p,
-            ctypes.POINTER(ctypes.c_void_p),
-        ] + [ctypes.c_uint32] * 4
-        lib.flagtree_cpu_launch.restype = ctypes.c_int
-        lib.flagtree_cpu_free.argtypes = [ctypes.c_void_p]
-        lib.flagtree_cpu_free_string.argtypes = [ctypes.c_void_p]
-        self.lib = lib
+    """Raised where the CPU lane refuses a kernel (its diagnostics)."""
 
 
 @pytest.fixture(scope="module")
-def cpu() -> _Lib:
-    return _Lib(_PATH)
+def cpu():
+    """The CPU lane's native side (libflagtree_cpu.so through its C API)."""
+    from flagtree.lanes.cpu import jit
+
+    return jit
 
 
 class CPUKernel:
-    """A compiled kernel; call it with tensors and Python scalars."""
+    """A compiled kernel; call it with a grid, tensors and Python scalars."""
 
-    _SCALARS = {
-        "i32": ctypes.c_int32,
-        "i64": ctypes.c_int64,
-        "fp32": ctypes.c_float,
-        "fp64": ctypes.c_double,
-    }
-
-    def __init__(self, cpu: _Lib, ttir: str, options: str = "") -> None:
-        self.cpu = cpu
-        handle, diags = ctypes.c_void_p(), ctypes.c_void_p()
-        rc = cpu.lib.flagtree_cpu_compile(
-            ttir.encode(), len(ttir.encode()), b"kernel.ttir", options.encode(), handle, diags
-        )
-        text = ctypes.string_at(diags.value).decode() if diags.value else ""
-        cpu.lib.flagtree_cpu_free_string(diags)
-        if rc != 0:
-            raise CPUKernelError(text)
-        self.handle = handle
-        self.signature = cpu.lib.flagtree_cpu_signature(handle).decode().split(",")
-        self.compile_ms = cpu.lib.flagtree_cpu_compile_ms(handle)
+    def __init__(self, cpu, ttir: str, options: str = "") -> None:
+        try:
+            self._kernel = cpu.compile_ttir(ttir, "kernel.ttir", options)
+        except cpu.CPUCompileError as exc:
+            raise CPUKernelError(str(exc)) from exc
+        self.signature = self._kernel.signature
+        self.compile_ms = self._kernel.compile_ms
 
     def __call__(self, grid: tuple[int, ...], *args, num_threads: int = 0) -> None:
-        assert len(args) == len(self.signature)
-        keep = []
-        for kind, arg in zip(self.signature, args, strict=True):
-            if kind.startswith("*"):
-                keep.append(ctypes.c_void_p(arg.data_ptr()))
-            else:
-                keep.append(self._SCALARS[kind](arg))
-        packed = (ctypes.c_void_p * len(keep))(*[ctypes.addressof(v) for v in keep])
         grid = tuple(grid) + (1,) * (3 - len(grid))
-        assert self.cpu.lib.flagtree_cpu_launch(self.handle, packed, *grid, num_threads) == 0
-
-    def __del__(self) -> None:
-        if getattr(self, "handle", None):
-            self.cpu.lib.flagtree_cpu_free(self.handle)
+        self._kernel.launch(grid, list(args), num_threads)
 
 
 def ttir_of(fn, signature: dict[str, str], constexprs: dict[str, object]) -> str:
@@ -121,7 +52,7 @@ def ttir_of(fn, signature: dict[str, str], constexprs: dict[str, object]) -> str
 COMPILE_MS: dict[str, float] = {}
 
 
-def compile_cpu(cpu: _Lib, name: str, fn, signature, constexprs) -> CPUKernel:
+def compile_cpu(cpu, name: str, fn, signature, constexprs) -> CPUKernel:
     kernel = CPUKernel(cpu, ttir_of(fn, signature, constexprs))
     COMPILE_MS[name] = kernel.compile_ms
     print(f"\n[flagtree-cpu] {name}: compiled in {kernel.compile_ms:.0f} ms")

@@ -14,10 +14,8 @@ import pytest
 import torch
 import triton
 import triton.language as tl
-from test_cpu_core import _PATH, CPUKernel, CPUKernelError, compile_cpu, cpu, ttir_of
+from test_cpu_core import CPUKernel, CPUKernelError, compile_cpu, cpu, ttir_of
 from triton.language.extra import libdevice
-
-pytestmark = pytest.mark.skipif(_PATH is None, reason="libflagtree_cpu.so is not built")
 
 __all__ = ["cpu"]  # the fixture, shared with test_cpu_core.py
 

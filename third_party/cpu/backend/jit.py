@@ -96,14 +96,15 @@ class CPUKernel:
             raise CPUCompileError(f"the CPU lane cannot pass arguments of type {kind} yet")
         return ctype
 
-    def launch(self, grid: tuple[int, int, int], args: list) -> None:
+    def launch(self, grid: tuple[int, int, int], args: list, num_threads: int = 0) -> None:
+        """Runs the grid; ``num_threads`` 0 uses every core."""
         if len(args) != len(self.signature):
             raise TypeError(f"kernel takes {len(self.signature)} arguments, got {len(args)}")
         values = [convert(arg) for convert, arg in zip(self._converters, args, strict=True)]
         pointers = (ctypes.c_void_p * len(values))(
             *[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in values]
         )
-        status = _lib().flagtree_cpu_launch(self.handle, pointers, *grid, 0)
+        status = _lib().flagtree_cpu_launch(self.handle, pointers, *grid, num_threads)
         if status != 0:
             raise RuntimeError(f"the CPU lane failed to launch the kernel (status {status})")
 
@@ -118,9 +119,10 @@ _compiled: dict[str, CPUKernel] = {}
 _compiled_lock = threading.Lock()
 
 
-def compile_ttir(text: str, source_name: str) -> CPUKernel:
-    """Compiles TTIR text (or returns the kernel compiled from it before)."""
-    key = hashlib.sha256(text.encode()).hexdigest()
+def compile_ttir(text: str, source_name: str, options: str = "") -> CPUKernel:
+    """Compiles TTIR text (or returns the kernel compiled from it before).
+    ``options``: ``target=host`` (default) or ``target={...JSON...}``."""
+    key = hashlib.sha256(f"{options}\0{text}".encode()).hexdigest()
     with _compiled_lock:
         kernel = _compiled.get(key)
     if kernel is not None:
@@ -130,7 +132,12 @@ def compile_ttir(text: str, source_name: str) -> CPUKernel:
     handle = ctypes.c_void_p()
     diagnostics = ctypes.c_void_p()
     status = lib.flagtree_cpu_compile(
-        data, len(data), source_name.encode(), b"", ctypes.byref(handle), ctypes.byref(diagnostics)
+        data,
+        len(data),
+        source_name.encode(),
+        options.encode(),
+        ctypes.byref(handle),
+        ctypes.byref(diagnostics),
     )
     message = ""
     if diagnostics.value:
