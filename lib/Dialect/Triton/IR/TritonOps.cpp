@@ -258,15 +258,27 @@ static void collectDefaultElisions(Operation *op,
   }
 }
 
+/// Parses what loads and stores share: `operands cache-clauses attr-dict :
+/// pointer-type`.
+static ParseResult
+parseAccess(OpAsmParser &parser, OperationState &result, StringRef cacheName,
+            StringRef evictName,
+            SmallVectorImpl<OpAsmParser::UnresolvedOperand> &operands,
+            SMLoc &operandsLoc, Type &ptrType) {
+  operandsLoc = parser.getCurrentLocation();
+  return failure(parser.parseOperandList(operands) ||
+                 parseCacheClauses(parser, result, cacheName, evictName) ||
+                 parser.parseOptionalAttrDict(result.attributes) ||
+                 parser.parseColon() || parser.parseType(ptrType));
+}
+
 ParseResult LoadOp::parse(OpAsmParser &parser, OperationState &result) {
   SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
   Type ptrType;
-  SMLoc operandsLoc = parser.getCurrentLocation();
-  if (parser.parseOperandList(operands) ||
-      parseCacheClauses(parser, result, getCacheAttrName(result.name),
-                        getEvictAttrName(result.name)) ||
-      parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
-      parser.parseType(ptrType))
+  SMLoc operandsLoc;
+  if (parseAccess(parser, result, getCacheAttrName(result.name),
+                  getEvictAttrName(result.name), operands, operandsLoc,
+                  ptrType))
     return failure();
   if (operands.empty() || operands.size() > 3)
     return parser.emitError(operandsLoc,
@@ -345,12 +357,10 @@ void LoadOp::getEffects(
 ParseResult StoreOp::parse(OpAsmParser &parser, OperationState &result) {
   SmallVector<OpAsmParser::UnresolvedOperand, 3> operands;
   Type ptrType;
-  SMLoc operandsLoc = parser.getCurrentLocation();
-  if (parser.parseOperandList(operands) ||
-      parseCacheClauses(parser, result, getCacheAttrName(result.name),
-                        getEvictAttrName(result.name)) ||
-      parser.parseOptionalAttrDict(result.attributes) || parser.parseColon() ||
-      parser.parseType(ptrType))
+  SMLoc operandsLoc;
+  if (parseAccess(parser, result, getCacheAttrName(result.name),
+                  getEvictAttrName(result.name), operands, operandsLoc,
+                  ptrType))
     return failure();
   if (operands.size() < 2 || operands.size() > 3)
     return parser.emitError(operandsLoc,
