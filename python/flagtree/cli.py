@@ -105,7 +105,12 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 def _cmd_hints(args: argparse.Namespace) -> int:
     from .hints.cli import run
 
-    return run(args.source, as_json=args.json)
+    request = None
+    if args.signature is not None:
+        from .offline_compile import CompileRequest
+
+        request = CompileRequest(args.source, args.target, args.signature, args.constexpr)
+    return run(args.source, as_json=args.json, compile_request=request)
 
 
 def _add_hints_command(sub: argparse._SubParsersAction) -> None:
@@ -115,6 +120,15 @@ def _add_hints_command(sub: argparse._SubParsersAction) -> None:
     hints.add_argument("source", metavar="FILE.py[:kernel]", help="a file, or one kernel in it")
     hints.add_argument(
         "--json", action="store_true", help="print the hint table handed to the middle-end"
+    )
+    hints.add_argument(
+        "--signature",
+        help="compile FILE.py:kernel (types as for `flagtree compile`) and list the ops "
+        "each hint attached to",
+    )
+    hints.add_argument("--constexpr", action="append", default=[], metavar="NAME=VALUE")
+    hints.add_argument(
+        "--target", default="cuda:90", help="target to compile for (default cuda:90)"
     )
     hints.set_defaults(run=_cmd_hints)
 

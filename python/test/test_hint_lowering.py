@@ -63,3 +63,22 @@ def test_the_amd_lane_reports_hints_it_does_not_lower() -> None:
 def test_hints_of_other_kernels_in_the_file_stay_out() -> None:
     _, messages = _compile(kernels.plain_sum)
     assert not [m for m in messages if "hint" in m], messages
+
+
+def test_flagtree_hints_lists_the_ops_each_hint_attached_to() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = Path(kernels.__file__)
+    result = subprocess.run(
+        [sys.executable, "-m", "flagtree.cli", "hints", f"{source}:hinted_sum",
+         "--signature", "*fp32,*fp32,i32", "--constexpr", "BLOCK=128"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "attached in the compiled kernel (3):" in out
+    assert f"num_stages       -> loop                 {source}:11:" in out
+    assert f"cache            -> tt.load              {source}:12:" in out
+    assert f"evict_first      -> tt.load              {source}:12:" in out

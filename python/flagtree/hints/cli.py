@@ -89,14 +89,30 @@ def print_table(table: HintTable, out: TextIO) -> None:
     print(f"\n{errors} error(s), {warnings} warning(s)", file=out)
 
 
-def run(target: str, *, as_json: bool = False, out: TextIO = sys.stdout) -> int:
+def run(
+    target: str, *, as_json: bool = False, out: TextIO = sys.stdout, compile_request=None
+) -> int:
     """Runs ``flagtree hints``: 0 when all hints are valid, 1 when some are
-    not, 2 when the argument cannot be served."""
+    not, 2 when the argument cannot be served. With ``compile_request`` the
+    kernel is compiled and the ops each hint attached to are listed too."""
     try:
         table = load_table(target)
     except HintsRequestError as exc:
         print(f"flagtree hints: {exc}", file=sys.stderr)
         return 2
+    if compile_request is not None and not as_json:
+        from flagtree.offline_compile import CompileRequestError
+
+        from .attached import attach, print_attached
+
+        try:
+            ops = attach(compile_request)
+        except CompileRequestError as exc:
+            print(f"flagtree hints: {exc}", file=sys.stderr)
+            return 2
+        print_table(table, out)
+        print_attached(ops, out)
+        return 1 if table.errors else 0
     if as_json:
         out.write(table.to_json())
         for problem in table.problems:
