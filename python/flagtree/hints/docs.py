@@ -60,6 +60,8 @@ applies to both; `num_stages` applies to the loop, never to a load).
 flagtree hints path/to/kernels.py            # every hint in the file, not imported
 flagtree hints path/to/kernels.py:matmul     # the kernel and the helpers it calls
 flagtree hints path/to/kernels.py:matmul --json   # the table the middle-end receives
+flagtree hints path/to/kernels.py:matmul --signature '*fp16,*fp16,*fp16,i32' \
+    --constexpr BLOCK=64 [--target cuda:90]        # compile: the ops each hint attached to
 ```
 
 prints each hint, its `file:line:col`, the statement it belongs to and the
