@@ -68,3 +68,19 @@ def test_compiled_cpu_kernel_carries_each_stage() -> None:
     asm = kernels[-1].asm
     assert {"ttir", "flagtree", "cpujit"} <= set(asm)
     assert "tt.func" in asm["flagtree"]
+
+
+def test_importing_the_lane_before_triton_keeps_the_real_driver() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import flagtree.lanes.cpu\n"
+        "import triton\n"
+        "print(type(triton.runtime.driver.active).__module__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "flagtree.lanes.cpu.driver"

@@ -4,6 +4,10 @@ It is flagtree's own Triton back end (``cpu`` targets), registered through
 the ``flagtree.triton_plugin`` entry point.
 """
 
+# Triton must finish starting first: its start-up imports this lane's driver
+# through flagtree's plugin, which would otherwise find it half-imported.
+import triton  # noqa: F401, I001
+
 from flagtree.lanes import Lane
 
 from .driver import availability
