@@ -59,6 +59,13 @@ def compile_cpu(cpu, name: str, fn, signature, constexprs) -> CPUKernel:
     return kernel
 
 
+def build(cpu, name: str, fn, signature: dict[str, str], **constexprs) -> CPUKernel:
+    """Compiles ``fn`` with the given run-time types and constexpr values."""
+    for key in constexprs:
+        signature[key] = "constexpr"
+    return compile_cpu(cpu, name, fn, signature, constexprs)
+
+
 # --------------------------------------------------------------------------
 # Kernels
 # --------------------------------------------------------------------------
