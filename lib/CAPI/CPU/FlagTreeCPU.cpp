@@ -31,12 +31,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -298,6 +303,84 @@ private:
 
 } // namespace
 
+namespace {
+
+/// Worker threads started once per process (on the first launch that needs
+/// them) and reused by every launch: the caller runs programs too, so a
+/// launch on `n` threads wakes `n - 1` workers. Launches from several
+/// threads are serialized.
+class WorkerPool {
+public:
+  static WorkerPool &get() {
+    // Never destroyed: workers blocked in `wait` must outlive static
+    // destructors. A forked child has none of its parent's threads, so it
+    // starts a pool of its own.
+    static std::mutex creation;
+    static WorkerPool *pool = nullptr;
+    std::lock_guard<std::mutex> lock(creation);
+    if (!pool || pool->owner != getpid())
+      pool = new WorkerPool();
+    return *pool;
+  }
+
+  /// Runs `work` on the calling thread and on `threads - 1` workers and
+  /// returns when every one of them has returned.
+  void run(unsigned threads, const std::function<void()> &work) {
+    std::lock_guard<std::mutex> launch(launchMutex);
+    unsigned helpers = threads - 1;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      while (workers.size() < helpers) {
+        unsigned index = workers.size();
+        workers.emplace_back([this, index] { workerMain(index); });
+      }
+      job = &work;
+      wanted = helpers;
+      pending = helpers;
+      ++generation;
+    }
+    wake.notify_all();
+    work();
+    std::unique_lock<std::mutex> lock(mutex);
+    done.wait(lock, [&] { return pending == 0; });
+    job = nullptr;
+  }
+
+private:
+  WorkerPool() : owner(getpid()) {}
+
+  void workerMain(unsigned index) {
+    uint64_t seen = 0;
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      wake.wait(lock, [&] { return generation != seen; });
+      seen = generation;
+      // A launch waits for all its helpers, so a helper never misses the
+      // generation it is wanted in.
+      if (index >= wanted)
+        continue;
+      const std::function<void()> *work = job;
+      lock.unlock();
+      (*work)();
+      lock.lock();
+      if (--pending == 0)
+        done.notify_one();
+    }
+  }
+
+  pid_t owner;
+  std::mutex launchMutex;
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::vector<std::thread> workers;
+  const std::function<void()> *job = nullptr;
+  uint64_t generation = 0;
+  unsigned wanted = 0;
+  unsigned pending = 0;
+};
+
+} // namespace
+
 extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
                                    uint32_t grid_x, uint32_t grid_y,
                                    uint32_t grid_z, uint32_t num_threads) {
@@ -312,7 +395,7 @@ extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
   uint64_t workers = std::min<uint64_t>(num_threads, programs);
 
   std::atomic<uint64_t> next{0};
-  auto work = [&]() {
+  std::function<void()> work = [&]() {
     ProgramFrame frame(*kernel, args, grid);
     for (uint64_t p = next.fetch_add(1); p < programs; p = next.fetch_add(1)) {
       uint32_t x = p % grid_x;
@@ -321,16 +404,12 @@ extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
       frame.run(kernel->entry, x, y, z);
     }
   };
+  // One program (or one thread) runs on the caller's thread alone.
   if (workers == 1) {
     work();
     return 0;
   }
-  std::vector<std::thread> threads;
-  for (uint64_t i = 1; i < workers; ++i)
-    threads.emplace_back(work);
-  work();
-  for (std::thread &thread : threads)
-    thread.join();
+  WorkerPool::get().run(static_cast<unsigned>(workers), work);
   return 0;
 }
 

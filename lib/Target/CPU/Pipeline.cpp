@@ -43,10 +43,16 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCPUVectorizeLinalg(vectorize));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Tiles of static size live on the stack, allocated once at the entry,
+  // instead of being malloc'ed and freed by every program.
+  pm.addNestedPass<func::FuncOp>(createCPUStackAllocateBuffers());
   bufferization::buildBufferDeallocationPipeline(pm);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass());
+  // A register-wide reduction becomes one `vector.reduction` (a shuffle
+  // tree in LLVM) instead of a chain of scalar ops, one per lane.
+  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass(
+      vector::VectorMultiReductionLowering::InnerReduction));
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
   // Fully unrolled: the default lowering stages masked transfers through
   // stack buffers allocated inside loops, which grow the stack on every
@@ -72,7 +78,11 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   // What LLVM has no intrinsic for (erf, tanh, atan2, ...) calls libm,
   // which the in-process JIT resolves from the host process.
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // Floating-point sums need not be reduced in lane order: as on GPUs, a
+  // tree order is allowed.
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

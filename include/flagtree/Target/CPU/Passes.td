@@ -44,4 +44,49 @@ def CPUVectorizeLinalg : Pass<"flagtree-cpu-vectorize-linalg",
   ];
 }
 
+def CPUStackAllocateBuffers : Pass<"flagtree-cpu-stack-allocate-buffers",
+                                   "::mlir::func::FuncOp"> {
+  let summary = "Turn small static buffers into stack buffers at the entry";
+  let description = [{
+    Runs after bufferization, before buffer deallocation. A `memref.alloc`
+    of static shape becomes a `memref.alloca` at the start of the function,
+    while the function's stack buffers stay within `max-stack-bytes`
+    (first come, first served). Kernels then no longer call `malloc` and
+    `free` for their tiles on every program.
+
+    An allocation nested in a loop or a conditional is only moved when its
+    buffer (or a view of it) never leaves the region it was made in (no
+    `scf.yield`, `scf.condition`, return or call uses it): every iteration
+    then reuses one buffer, and no `alloca` is ever left inside a loop,
+    where it would grow the stack on each iteration. Loop-carried buffers
+    and buffers of dynamic size stay on the heap.
+
+    Before:
+
+    ```mlir
+    scf.for %k = %c0 to %n step %c1 {
+      %a = memref.alloc() : memref<64x32xf32>
+      linalg.copy ins(%view : ...) outs(%a : memref<64x32xf32>)
+      ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    %a = memref.alloca() {alignment = 64 : i64} : memref<64x32xf32>
+    scf.for %k = %c0 to %n step %c1 {
+      linalg.copy ins(%view : ...) outs(%a : memref<64x32xf32>)
+      ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let options = [
+    Option<"maxStackBytes", "max-stack-bytes", "int64_t",
+           /*default=*/"131072",
+           "Most bytes of stack buffers one function may use">
+  ];
+}
+
 #endif // FLAGTREE_TARGET_CPU_PASSES_TD
