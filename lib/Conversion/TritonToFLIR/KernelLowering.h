@@ -104,6 +104,7 @@ private:
                              mlir::RankedTensorType shape,
                              const MaskBounds *bounds,
                              llvm::SmallVectorImpl<mlir::OpFoldResult> &sizes);
+  mlir::Value accessRoot(mlir::Operation *op, mlir::Value ptr);
   mlir::Value gather(flagtree::tt::LoadOp op, mlir::Value root);
   void scatter(flagtree::tt::StoreOp op, mlir::Value root);
 

@@ -156,19 +156,28 @@ void KernelLowering::scatter(tt::StoreOp op, Value root) {
       });
 }
 
+/// The memref a load or store reaches, or null after reporting why the CPU
+/// lane cannot lower the access (block pointers, element-type bitcasts).
+Value KernelLowering::accessRoot(Operation *op, Value ptr) {
+  auto element = dyn_cast<tt::PointerType>(getElementTypeOrSelf(ptr.getType()));
+  if (element && isa<RankedTensorType>(element.getPointeeType())) {
+    (void)unsupported(op);
+    return Value();
+  }
+  Value root = rootOf(op, ptr);
+  if (root && !keepsElementType(ptr, root)) {
+    op->emitError() << "'" << op->getName()
+                    << "' through a pointer bitcast to another element "
+                       "type is not supported by the CPU lane yet";
+    return Value();
+  }
+  return root;
+}
+
 LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
-  if (isa<tt::PointerType>(getElementTypeOrSelf(op.getPtr().getType())) &&
-      isa<RankedTensorType>(
-          cast<tt::PointerType>(getElementTypeOrSelf(op.getPtr().getType()))
-              .getPointeeType()))
-    return unsupported(op);
-  Value root = rootOf(op, op.getPtr());
+  Value root = accessRoot(op, op.getPtr());
   if (!root)
     return failure();
-  if (!keepsElementType(op.getPtr(), root))
-    return op.emitError() << "'" << op->getName()
-                          << "' through a pointer bitcast to another element "
-                             "type is not supported by the CPU lane yet";
   Value mask = op.getMask() ? map.lookup(op.getMask()) : Value();
 
   auto type = dyn_cast<RankedTensorType>(op.getType());
@@ -236,18 +245,9 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
 }
 
 LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
-  if (isa<tt::PointerType>(getElementTypeOrSelf(op.getPtr().getType())) &&
-      isa<RankedTensorType>(
-          cast<tt::PointerType>(getElementTypeOrSelf(op.getPtr().getType()))
-              .getPointeeType()))
-    return unsupported(op);
-  Value root = rootOf(op, op.getPtr());
+  Value root = accessRoot(op, op.getPtr());
   if (!root)
     return failure();
-  if (!keepsElementType(op.getPtr(), root))
-    return op.emitError() << "'" << op->getName()
-                          << "' through a pointer bitcast to another element "
-                             "type is not supported by the CPU lane yet";
   Value mask = op.getMask() ? map.lookup(op.getMask()) : Value();
   Value value = map.lookup(op.getValue());
 
