@@ -185,16 +185,31 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
     diagStream << name << ": error: " << error << "\n";
     return fail();
   }
+  // FLAGTREE_CPU_DUMP=<dir> keeps, per kernel, the IR after every pass that
+  // changed it (<name>.passes.mlir), the LLVM-dialect module (<name>.mlir)
+  // and the optimized LLVM IR (<name>.ll), for looking into the code.
+  const char *dumpDir = std::getenv("FLAGTREE_CPU_DUMP");
+  std::string dumpBase =
+      dumpDir ? std::string(dumpDir) + "/" + result->name : std::string();
+  std::unique_ptr<llvm::raw_fd_ostream> passDump;
   PassManager pm(&context);
+  if (dumpDir) {
+    std::error_code error;
+    passDump = std::make_unique<llvm::raw_fd_ostream>(dumpBase + ".passes.mlir",
+                                                      error);
+    if (!error)
+      pm.enableIRPrinting(
+          /*shouldPrintBeforePass=*/nullptr,
+          /*shouldPrintAfterPass=*/[](Pass *, Operation *) { return true; },
+          /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/true,
+          /*printAfterOnlyOnFailure=*/false, *passDump);
+  }
   flagtree::cpu::buildCPUPipeline(pm, *target, spec);
   if (failed(pm.run(*module)))
     return fail();
-  // FLAGTREE_CPU_DUMP=<dir> keeps the LLVM-dialect module each kernel was
-  // compiled from, for looking into the generated code.
-  if (const char *dumpDir = std::getenv("FLAGTREE_CPU_DUMP")) {
+  if (dumpDir) {
     std::error_code error;
-    llvm::raw_fd_ostream file(
-        std::string(dumpDir) + "/" + result->name + ".mlir", error);
+    llvm::raw_fd_ostream file(dumpBase + ".mlir", error);
     if (!error)
       module->print(file);
   }
@@ -213,8 +228,21 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
     return fail();
   }
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = makeOptimizingTransformer(
+  auto optimize = makeOptimizingTransformer(
       /*optLevel=*/3, /*sizeLevel=*/0, machine->get());
+  // `transformer` is a function_ref: the callable must outlive `create`.
+  std::function<llvm::Error(llvm::Module *)> transform =
+      [optimize, dumpBase](llvm::Module *llvmModule) -> llvm::Error {
+    llvm::Error error = optimize(llvmModule);
+    if (!error && !dumpBase.empty()) {
+      std::error_code fileError;
+      llvm::raw_fd_ostream file(dumpBase + ".ll", fileError);
+      if (!fileError)
+        llvmModule->print(file, nullptr);
+    }
+    return error;
+  };
+  engineOptions.transformer = transform;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine) {
