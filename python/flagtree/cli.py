@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, core
+from .pretune.cli import add_command as add_pretune_command
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -181,6 +182,7 @@ def _parser() -> argparse.ArgumentParser:
     compile_.set_defaults(run=_cmd_compile)
 
     _add_hints_command(sub)
+    add_pretune_command(sub)
     return parser
 
 
