@@ -111,7 +111,7 @@ def _check_format(conn: sqlite3.Connection, path: Path) -> None:
             raise TableRejected(f"{path} is an SQLite file but not a PreTune table")
         meta = dict(conn.execute("SELECT name, value FROM pretune_meta").fetchall())
     except sqlite3.DatabaseError as exc:
-        raise TableRejected(f"{path} is not a readable PreTune table ({exc})") from None
+        raise TableRejected(f"{path} is corrupt or not an SQLite file ({exc})") from None
     if meta.get("format") != FORMAT:
         raise TableRejected(f"{path} is not a PreTune table (format {meta.get('format')!r})")
     if meta.get("schema") != str(SCHEMA_VERSION):

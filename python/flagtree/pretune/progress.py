@@ -17,7 +17,7 @@ class Progress:
         self.enabled = enabled
         self.tty = self.enabled and getattr(self.stream, "isatty", lambda: False)()
         self.start = time.monotonic()
-        self._last_tenth = -1
+        self._last_tenth = 0
 
     def advance(self, note: str = "") -> None:
         self.done += 1
