@@ -81,6 +81,9 @@ class Operator:
     half_atol: float = 1e-2
     half_rtol: float = 1e-2
     check: Checker | None = None
+    #: baseline(case, *inputs) timed as "torch" where the reference is not
+    #: the plain torch call (it computes in float64, or through autograd)
+    baseline: Callable[..., Any] | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
 

@@ -1,3 +1,16 @@
 """The operator families; importing this package registers every operator."""
 
-from . import attention, binary, matmul, norm, reduction, softmax, unary  # noqa: F401
+from . import (  # noqa: F401
+    attention,
+    binary,
+    copy,
+    fused,
+    index,
+    matmul,
+    norm,
+    random,
+    reduction,
+    scan,
+    softmax,
+    unary,
+)

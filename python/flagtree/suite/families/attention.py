@@ -134,17 +134,28 @@ def _reference(causal, window=0):
 CASES = (case((2, 2, 40, 32)), case((1, 2, 64, 64), F16))
 BENCH = (case((4, 16, 1024, 64), F16), case((4, 16, 1024, 128), F16))
 TOL = {"atol": 1e-4, "rtol": 1e-4, "half_atol": 1e-2, "half_rtol": 1e-2}
+
+
+def _sdpa(causal):
+    def baseline(c, q, k, v):
+        return F.scaled_dot_product_attention(
+            q, k, v, is_causal=causal, enable_gqa=k.shape[1] != q.shape[1]
+        )
+
+    return baseline
+
+
 K = [flash_attention_kernel]
 add("flash_attention", "attention", K, _inputs, _flash(False), _reference(False), CASES, BENCH,
-    **TOL)  # fmt: skip
+    baseline=_sdpa(False), **TOL)  # fmt: skip
 add("flash_attention_causal", "attention", K, _inputs, _flash(True), _reference(True), CASES,
-    BENCH, **TOL)  # fmt: skip
+    BENCH, baseline=_sdpa(True), **TOL)  # fmt: skip
 add("flash_attention_sliding_window", "attention", K, _inputs, _flash(True, 16),
     _reference(True, 16), CASES, BENCH, **TOL)  # fmt: skip
 add(
     "flash_attention_gqa", "attention", K, _inputs, _flash(True), _reference(True),
     (case((2, 4, 40, 32), kv_heads=2), case((1, 8, 64, 64), F16, kv_heads=2)),
-    (case((4, 32, 1024, 128), F16, kv_heads=8),), **TOL,
+    (case((4, 32, 1024, 128), F16, kv_heads=8),), baseline=_sdpa(True), **TOL,
 )  # fmt: skip
 
 
@@ -167,5 +178,5 @@ def _decode(k, c, q, key, v):
 add(
     "decode_attention", "attention", [decode_attention_kernel], _decode_inputs, _decode,
     _reference(False), (case((2, 4, 100, 32), kv_heads=2), case((1, 2, 300, 64), F16)),
-    (case((32, 32, 4096, 128), F16, kv_heads=8),), **TOL,
+    (case((32, 32, 4096, 128), F16, kv_heads=8),), baseline=_sdpa(False), **TOL,
 )  # fmt: skip

@@ -124,16 +124,17 @@ def _ref_mm(c, a, b, *_):
 MM_CASES = (case((33, 47, 29)), case((64, 32, 48), F16), case((40, 24, 72), BF16))
 MM_BENCH = (case((2048, 2048, 2048), F16), case((1024, 1024, 1024)))
 TOL = {"atol": 1e-4, "rtol": 1e-4, "half_atol": 2e-2, "half_rtol": 2e-2}
+MM_BASE = {"baseline": lambda c, a, b, *_: a @ b}
 K = [matmul_kernel]
 
 add("mm", "matmul", K, _mm_inputs, lambda k, c, a, b, *_: matmul(k, a, b), _ref_mm,
-    MM_CASES, MM_BENCH, **TOL)  # fmt: skip
+    MM_CASES, MM_BENCH, **TOL, **MM_BASE)  # fmt: skip
 add("mm_transposed_b", "matmul", K, _mm_inputs, lambda k, c, a, b, *_: matmul(k, a, b), _ref_mm,
     (case((33, 47, 29), bt=True), case((64, 32, 48), F16, bt=True)),
-    (case((2048, 2048, 2048), F16, bt=True),), **TOL)  # fmt: skip
+    (case((2048, 2048, 2048), F16, bt=True),), **TOL, **MM_BASE)  # fmt: skip
 add("bmm", "matmul", K, _mm_inputs, lambda k, c, a, b, *_: matmul(k, a, b), _ref_mm,
     (case((3, 33, 20, 17)), case((4, 32, 32, 64), F16)), (case((32, 512, 512, 512), F16),),
-    **TOL)  # fmt: skip
+    **TOL, **MM_BASE)  # fmt: skip
 add(
     "addmm", "matmul", K, _mm_inputs,
     lambda k, c, a, b, bias, full: matmul(k, a, b, full, "full", alpha=0.5, beta=2.0),

@@ -187,14 +187,14 @@ def _backward(rms):
     return launch
 
 
-def _backward_ref(rms):
+def _backward_ref(rms, precision=torch.float64):
     def reference(c, x, w, b, dy):
-        x, w, b = (t.detach().double().requires_grad_() for t in (x, w, b))
+        x, w, b = (t.detach().to(precision).requires_grad_() for t in (x, w, b))
         if rms:
             y = x * torch.rsqrt(x.square().mean(-1, keepdim=True) + EPS) * w
         else:
             y = F.layer_norm(x, (x.shape[-1],), w, b, EPS)
-        y.backward(dy.double())
+        y.backward(dy.to(precision))
         grads = (x.grad, w.grad) if rms else (x.grad, w.grad, b.grad)
         return tuple(g.to(c.dtype) for g in grads)
 
@@ -228,11 +228,13 @@ add(
 )  # fmt: skip
 add(
     "layer_norm_backward", "norm", kernels_bwd, _with_dy, _backward(False),
-    _backward_ref(False), CASES, BENCH, atol=1e-3, rtol=1e-3, half_atol=1e-1, half_rtol=2e-2,
+    _backward_ref(False), CASES, BENCH, baseline=_backward_ref(False, torch.float32),
+    atol=1e-3, rtol=1e-3, half_atol=1e-1, half_rtol=2e-2,
 )  # fmt: skip
 add(
     "rms_norm_backward", "norm", kernels_bwd, _with_dy, _backward(True),
-    _backward_ref(True), CASES, BENCH, atol=1e-3, rtol=1e-3, half_atol=1e-1, half_rtol=2e-2,
+    _backward_ref(True), CASES, BENCH, baseline=_backward_ref(True, torch.float32),
+    atol=1e-3, rtol=1e-3, half_atol=1e-1, half_rtol=2e-2,
 )  # fmt: skip
 
 

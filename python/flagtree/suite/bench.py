@@ -1,0 +1,161 @@
+"""`flagtree bench`: every operator on one lane, checked against torch and
+timed side by side with torch and, on GPU lanes, with upstream Triton
+(flagtree suspended, kernels jitted afresh) in the same process."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from . import runner
+from .known import full_message, known_failure
+from .progress import Progress
+from .registry import Case, Operator, all_operators
+
+LANES = ("cpu", "nvidia", "amd")
+_TARGET_BACKEND = {"cpu": "cpu", "nvidia": "cuda", "amd": "hip"}
+
+
+class BenchError(Exception):
+    """The bench cannot run as asked (wrong lane, nothing selected)."""
+
+
+@dataclass
+class Row:
+    op: str
+    family: str
+    case: str
+    #: pass, fail (wrong result), error (did not run), known (listed in known.py)
+    status: str
+    message: str = ""
+    flagtree_ms: float | None = None
+    torch_ms: float | None = None
+    upstream_ms: float | None = None
+
+    @property
+    def vs_torch(self) -> float | None:
+        return _ratio(self.flagtree_ms, self.torch_ms)
+
+    @property
+    def vs_upstream(self) -> float | None:
+        return _ratio(self.flagtree_ms, self.upstream_ms)
+
+
+def _ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def check_lane(lane: str) -> torch.device:
+    """The torch device of `lane`, after checking that Triton's active driver
+    is that lane's."""
+    import triton
+
+    if lane not in LANES:
+        raise BenchError(f"unknown lane {lane!r} (choose from {', '.join(LANES)})")
+    try:
+        target = triton.runtime.driver.active.get_current_target()
+    except Exception as exc:  # noqa: BLE001 - reported to the user as is
+        raise BenchError(f"no active Triton driver: {exc}") from None
+    if target.backend != _TARGET_BACKEND[lane]:
+        raise BenchError(
+            f"--lane {lane}: Triton's active driver targets {target.backend!r}, not "
+            f"{_TARGET_BACKEND[lane]!r} (see `flagtree backends`)"
+        )
+    return torch.device("cpu" if lane == "cpu" else "cuda")
+
+
+def select(pattern: str | None, family: str | None = None) -> list[Operator]:
+    ops = all_operators()
+    if family:
+        ops = [op for op in ops if op.family == family]
+    if pattern:
+        glob = pattern if any(ch in pattern for ch in "*?[") else f"*{pattern}*"
+        ops = [op for op in ops if fnmatch.fnmatchcase(op.name, glob)]
+    if not ops:
+        raise BenchError(f"no operator matches -k {pattern!r}")
+    return ops
+
+
+def _timer(device: torch.device, quick: bool) -> Callable[[Callable[[], object]], float]:
+    from triton.testing import do_bench, do_bench_cudagraph
+
+    if device.type == "cuda":
+        return lambda fn: do_bench_cudagraph(fn, rep=20 if quick else 100)
+    return lambda fn: do_bench(fn, warmup=5 if quick else 25, rep=20 if quick else 100)
+
+
+def _rejit(kernel):
+    import triton
+
+    return triton.jit(kernel.fn)
+
+
+def bench_case(op: Operator, c: Case, lane: str, device, time_fn, upstream: bool) -> Row:
+    row = Row(op.name, op.family, c.label, "pass")
+    known = known_failure(op.name, lane)
+    inputs = runner.make_inputs(op, c, device)
+    try:
+        out = runner.launch(op, c, inputs)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+    except Exception as exc:  # noqa: BLE001 - recorded in the report
+        row.status = "known" if known and known.match in full_message(exc) else "error"
+        row.message = known.reason if row.status == "known" else runner.describe_error(exc)
+        return row
+    try:
+        runner.verify(op, c, out, inputs)
+    except AssertionError as exc:
+        row.status, row.message = "fail", str(exc).splitlines()[0]
+    if known:
+        row.message = f"listed as failing ({known.reason}) but ran; " + row.message
+    row.flagtree_ms = time_fn(lambda: runner.launch(op, c, inputs))
+    baseline = op.baseline or op.reference
+    if baseline is not None:
+        row.torch_ms = time_fn(lambda: baseline(c, *inputs))
+    if upstream:
+        row.upstream_ms = _time_upstream(op, c, inputs, time_fn, row)
+    return row
+
+
+def _time_upstream(op, c, inputs, time_fn, row) -> float | None:
+    from flagtree import activation
+
+    kernels = op.kernel_namespace(_rejit)
+    try:
+        with activation.suspended():
+            out = op.launch(kernels, c, *inputs)
+            runner.verify(op, c, out, inputs)
+            return time_fn(lambda: op.launch(kernels, c, *inputs))
+    except Exception as exc:  # noqa: BLE001 - recorded in the report
+        row.message += f" upstream: {runner.describe_error(exc)}"
+        return None
+
+
+def run_bench(
+    lane: str, pattern: str | None = None, quick: bool = False, family: str | None = None
+) -> list[Row]:
+    device = check_lane(lane)
+    ops = select(pattern, family)
+    work = [(op, c) for op in ops for c in (_quick_cases(op) if quick else op.bench_cases)]
+    time_fn = _timer(device, quick)
+    progress = Progress(len(work))
+    rows = []
+    for op, c in work:
+        rows.append(bench_case(op, c, lane, device, time_fn, upstream=lane != "cpu"))
+        progress.step(f"{op.name} {c.label} {rows[-1].status}")
+    return rows
+
+
+def _quick_cases(op: Operator) -> tuple[Case, ...]:
+    """The largest of the small (test) cases: seconds per operator."""
+    return (max(op.cases, key=lambda c: _numel(c.shape)),)
+
+
+def _numel(shape) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
