@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from flagtree.suite import all_operators, runner
+from flagtree.suite import runner
 from flagtree.suite.known import KNOWN_FAILURES, full_message, known_failure
-from flagtree.suite.registry import FAMILIES
+from flagtree.suite.registry import FAMILIES, all_operators
 
 LANE = "cpu"
 OPERATORS = all_operators()
@@ -71,3 +71,15 @@ def test_mismatch_is_detected(device):
 
     with pytest.raises(runner.MismatchError):
         runner.run_and_verify(replace(op, launch=wrong), op.cases[0], device)
+
+
+def test_docs_list_is_current():
+    """docs/suite.md shows the generated operator and known-failure lists."""
+    from pathlib import Path
+
+    from flagtree.suite.docs import generated
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "suite.md"
+    assert generated() in doc.read_text(), (
+        "run: python -m flagtree.suite.docs --write docs/suite.md"
+    )

@@ -1,6 +1,6 @@
 """flagtree's operator regression suite: Triton kernels written here, each
-with a torch reference, run per lane by `flagtree bench` and by pytest."""
+with a torch reference, run per lane by `flagtree bench` and by pytest.
 
-from .registry import FAMILIES, Case, Operator, all_operators, get
-
-__all__ = ["FAMILIES", "Case", "Operator", "all_operators", "get"]
+`registry` describes an operator and lists them all, `families/` holds one
+module per family, `known` the operators a lane cannot run yet, `runner`
+runs and checks one variant, `bench` and `report` make `flagtree bench`."""

@@ -5,6 +5,7 @@ timed side by side with torch and, on GPU lanes, with upstream Triton
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ import torch
 from . import runner
 from .known import full_message, known_failure
 from .progress import Progress
-from .registry import Case, Operator, all_operators
+from .registry import FAMILIES, Case, Operator, all_operators
 
 LANES = ("cpu", "nvidia", "amd")
 _TARGET_BACKEND = {"cpu": "cpu", "nvidia": "cuda", "amd": "hip"}
@@ -70,6 +71,8 @@ def check_lane(lane: str) -> torch.device:
 def select(pattern: str | None, family: str | None = None) -> list[Operator]:
     ops = all_operators()
     if family:
+        if family not in FAMILIES:
+            raise BenchError(f"unknown family {family!r} (choose from {', '.join(FAMILIES)})")
         ops = [op for op in ops if op.family == family]
     if pattern:
         glob = pattern if any(ch in pattern for ch in "*?[") else f"*{pattern}*"
@@ -80,11 +83,23 @@ def select(pattern: str | None, family: str | None = None) -> list[Operator]:
 
 
 def _timer(device: torch.device, quick: bool) -> Callable[[Callable[[], object]], float]:
+    """do_bench_cudagraph on GPUs (steadier for microsecond kernels), falling
+    back to do_bench for code that cannot be captured in a graph."""
     from triton.testing import do_bench, do_bench_cudagraph
 
-    if device.type == "cuda":
-        return lambda fn: do_bench_cudagraph(fn, rep=20 if quick else 100)
-    return lambda fn: do_bench(fn, warmup=5 if quick else 25, rep=20 if quick else 100)
+    rep = 20 if quick else 100
+    plain = functools.partial(do_bench, warmup=5 if quick else 25, rep=rep)
+    if device.type != "cuda":
+        return plain
+
+    def timed(fn):
+        try:
+            return do_bench_cudagraph(fn, rep=rep)
+        except Exception:  # noqa: BLE001 - not capturable: time it without a graph
+            torch.cuda.synchronize()
+            return plain(fn)
+
+    return timed
 
 
 def _rejit(kernel):
@@ -95,6 +110,15 @@ def _rejit(kernel):
 
 def bench_case(op: Operator, c: Case, lane: str, device, time_fn, upstream: bool) -> Row:
     row = Row(op.name, op.family, c.label, "pass")
+    try:
+        _bench_case(op, c, lane, device, time_fn, upstream, row)
+    except Exception as exc:  # noqa: BLE001 - one operator must not stop the bench
+        row.status = "error" if row.status == "pass" else row.status
+        row.message += f" {runner.describe_error(exc)}"
+    return row
+
+
+def _bench_case(op, c, lane, device, time_fn, upstream, row) -> None:
     known = known_failure(op.name, lane)
     inputs = runner.make_inputs(op, c, device)
     try:
@@ -104,7 +128,7 @@ def bench_case(op: Operator, c: Case, lane: str, device, time_fn, upstream: bool
     except Exception as exc:  # noqa: BLE001 - recorded in the report
         row.status = "known" if known and known.match in full_message(exc) else "error"
         row.message = known.reason if row.status == "known" else runner.describe_error(exc)
-        return row
+        return
     try:
         runner.verify(op, c, out, inputs)
     except AssertionError as exc:
@@ -112,12 +136,11 @@ def bench_case(op: Operator, c: Case, lane: str, device, time_fn, upstream: bool
     if known:
         row.message = f"listed as failing ({known.reason}) but ran; " + row.message
     row.flagtree_ms = time_fn(lambda: runner.launch(op, c, inputs))
+    if upstream:
+        row.upstream_ms = _time_upstream(op, c, inputs, time_fn, row)
     baseline = op.baseline or op.reference
     if baseline is not None:
         row.torch_ms = time_fn(lambda: baseline(c, *inputs))
-    if upstream:
-        row.upstream_ms = _time_upstream(op, c, inputs, time_fn, row)
-    return row
 
 
 def _time_upstream(op, c, inputs, time_fn, row) -> float | None:
@@ -127,7 +150,7 @@ def _time_upstream(op, c, inputs, time_fn, row) -> float | None:
     try:
         with activation.suspended():
             out = op.launch(kernels, c, *inputs)
-            runner.verify(op, c, out, inputs)
+            runner.verify(op, c, out, inputs, rejit=_rejit)
             return time_fn(lambda: op.launch(kernels, c, *inputs))
     except Exception as exc:  # noqa: BLE001 - recorded in the report
         row.message += f" upstream: {runner.describe_error(exc)}"

@@ -54,9 +54,10 @@ def case(shape: Sequence[int], dtype: torch.dtype = torch.float32, **params: Any
 
 #: make_inputs(case, device, generator) -> tuple of launch arguments
 InputMaker = Callable[[Case, torch.device, torch.Generator], tuple]
-#: a check(out, inputs, case) that raises AssertionError, for outputs that
-#: no torch function reproduces bit for bit (random numbers)
-Checker = Callable[[Any, tuple, Case], None]
+#: a check(out, inputs, case, run) that raises AssertionError, for outputs
+#: that no torch function reproduces bit for bit (random numbers); run(inputs)
+#: launches the operator again on other inputs
+Checker = Callable[[Any, tuple, Case, Callable[[tuple], Any]], None]
 
 
 @dataclass(frozen=True)

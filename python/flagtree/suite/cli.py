@@ -1,0 +1,57 @@
+"""`flagtree bench`: the operator suite on one lane, with a report."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shlex
+import sys
+from pathlib import Path
+
+
+def _device_name(lane: str) -> str:
+    if lane == "cpu":
+        import os
+
+        return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    import torch
+
+    return torch.cuda.get_device_name()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .bench import LANES, BenchError, run_bench
+    from .report import summary, write_report
+
+    if args.lane not in LANES:
+        print(f"flagtree bench: unknown lane {args.lane!r}", file=sys.stderr)
+        return 2
+    try:
+        rows = run_bench(args.lane, args.k, args.quick, args.family)
+    except BenchError as exc:
+        print(f"flagtree bench: {exc}", file=sys.stderr)
+        return 2
+    command = "flagtree bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    written = write_report(rows, Path(args.out), args.lane, command, _device_name(args.lane))
+    counts = summary(rows)
+    print(
+        f"{counts['operators']} operators: {counts['pass']} passed, {counts['known']} listed "
+        f"as unsupported on this lane, {counts['fail']} wrong, {counts['error']} errors"
+    )
+    for path in written:
+        print(f"wrote {path}")
+    return 1 if counts["fail"] or counts["error"] else 0
+
+
+def add_command(subparsers: argparse._SubParsersAction) -> None:
+    bench = subparsers.add_parser(
+        "bench", help="run the operator suite on a lane: check against torch, time, report"
+    )
+    bench.add_argument("--lane", default="cpu", help="cpu, nvidia or amd (default cpu)")
+    bench.add_argument(
+        "--quick", action="store_true", help="small shapes and short timing (seconds per operator)"
+    )
+    bench.add_argument("-k", metavar="PATTERN", help="operators whose name matches (glob)")
+    bench.add_argument("--family", help="one family only (unary, matmul, ...)")
+    bench.add_argument("--out", default="bench-report", help="folder for report.md/csv and plots")
+    bench.set_defaults(run=_run)
