@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__, core
 from .pretune.cli import add_command as add_pretune_command
+from .suite.cli import add_command as add_bench_command
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -183,6 +184,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_hints_command(sub)
     add_pretune_command(sub)
+    add_bench_command(sub)
     return parser
 
 
