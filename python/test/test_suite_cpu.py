@@ -83,3 +83,22 @@ def test_docs_list_is_current():
     assert generated() in doc.read_text(), (
         "run: python -m flagtree.suite.docs --write docs/suite.md"
     )
+
+
+SAMPLE = ("softmax", "layer_norm_backward", "mm", "flash_attention_gqa", "cumsum", "sort", "gelu")
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_sample_compiles_for_sm90_as_upstream(name):
+    """The suite's kernels, typed as their launchers call them, compile for
+    an H100 with no GPU present; flagtree's cubin equals upstream Triton's
+    (`python -m flagtree.suite.offline` checks every kernel)."""
+    from flagtree.offline_compile import parse_target
+    from flagtree.suite.offline import compile_both, record_launches
+    from flagtree.suite.registry import get
+
+    launches = record_launches(get(name))
+    assert launches
+    for launch in launches[:2]:
+        result = compile_both(launch, parse_target("cuda:90"))
+        assert result["identical"], result
