@@ -171,9 +171,9 @@ def _identity_value(identity: KernelIdentity, field: str) -> str:
 
 
 def _mismatch(path: Path, identity: KernelIdentity, rows: list, wanted: list) -> str:
-    """Explains why the nearest stored table of the kernel does not apply."""
+    """Explains why none of the kernel's stored tables applies here."""
     reasons = []
-    for row in rows:
+    for row in rows[:3]:
         diff = [
             f"{_FIELD_WORDS[f]} ({row[1 + i]} in the table, {wanted[i]} here)"
             if f in ("lane", "target", "flagtree_version")
@@ -181,11 +181,11 @@ def _mismatch(path: Path, identity: KernelIdentity, rows: list, wanted: list) ->
             for i, f in enumerate(_IDENTITY_FIELDS)
             if row[1 + i] != wanted[i]
         ]
-        reasons.append(diff)
-    fewest = min(reasons, key=len)
+        reasons.append(", ".join(diff))
+    more = f"; and {len(rows) - 3} more" if len(rows) > 3 else ""
     return (
         f"{path} has {len(rows)} table(s) for kernel '{identity.kernel}' but none for this "
-        f"kernel here: {', '.join(fewest)}"
+        f"kernel here: {'; '.join(reasons)}{more}"
     )
 
 
