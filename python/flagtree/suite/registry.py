@@ -76,6 +76,9 @@ class Operator:
     reference: Callable[..., Any] | None
     cases: tuple[Case, ...]
     bench_cases: tuple[Case, ...]
+    #: mid-sized cases for `flagtree bench --quick` (default: the largest
+    #: test case)
+    quick_cases: tuple[Case, ...] = ()
     atol: float = 1e-5
     rtol: float = 1e-5
     #: tolerances for half-precision variants

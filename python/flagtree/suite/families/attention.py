@@ -133,6 +133,7 @@ def _reference(causal, window=0):
 
 CASES = (case((2, 2, 40, 32)), case((1, 2, 64, 64), F16))
 BENCH = (case((4, 16, 1024, 64), F16), case((4, 16, 1024, 128), F16))
+QUICK = (case((1, 4, 256, 64)),)
 TOL = {"atol": 1e-4, "rtol": 1e-4, "half_atol": 1e-2, "half_rtol": 1e-2}
 
 
@@ -146,16 +147,29 @@ def _sdpa(causal):
 
 
 K = [flash_attention_kernel]
+
+
+def _windowed_sdpa(window):
+    def baseline(c, q, k, v):
+        i = torch.arange(q.shape[2], device=q.device)
+        mask = (i[None, :] <= i[:, None]) & (i[:, None] - i[None, :] < window)
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+
+    return baseline
+
+
 add("flash_attention", "attention", K, _inputs, _flash(False), _reference(False), CASES, BENCH,
-    baseline=_sdpa(False), **TOL)  # fmt: skip
+    baseline=_sdpa(False), quick_cases=QUICK, **TOL)  # fmt: skip
 add("flash_attention_causal", "attention", K, _inputs, _flash(True), _reference(True), CASES,
-    BENCH, baseline=_sdpa(True), **TOL)  # fmt: skip
+    BENCH, baseline=_sdpa(True), quick_cases=QUICK, **TOL)  # fmt: skip
 add("flash_attention_sliding_window", "attention", K, _inputs, _flash(True, 16),
-    _reference(True, 16), CASES, BENCH, **TOL)  # fmt: skip
+    _reference(True, 16), CASES, BENCH, baseline=_windowed_sdpa(16), quick_cases=QUICK,
+    **TOL)  # fmt: skip
 add(
     "flash_attention_gqa", "attention", K, _inputs, _flash(True), _reference(True),
     (case((2, 4, 40, 32), kv_heads=2), case((1, 8, 64, 64), F16, kv_heads=2)),
-    (case((4, 32, 1024, 128), F16, kv_heads=8),), baseline=_sdpa(True), **TOL,
+    (case((4, 32, 1024, 128), F16, kv_heads=8),), baseline=_sdpa(True),
+    quick_cases=(case((1, 8, 256, 64), kv_heads=2),), **TOL,
 )  # fmt: skip
 
 
@@ -178,5 +192,6 @@ def _decode(k, c, q, key, v):
 add(
     "decode_attention", "attention", [decode_attention_kernel], _decode_inputs, _decode,
     _reference(False), (case((2, 4, 100, 32), kv_heads=2), case((1, 2, 300, 64), F16)),
-    (case((32, 32, 4096, 128), F16, kv_heads=8),), baseline=_sdpa(False), **TOL,
+    (case((32, 32, 4096, 128), F16, kv_heads=8),), baseline=_sdpa(False),
+    quick_cases=(case((4, 8, 1024, 64), kv_heads=2),), **TOL,
 )  # fmt: skip

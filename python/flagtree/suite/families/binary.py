@@ -8,7 +8,18 @@ import triton
 import triton.language as tl
 from triton.language.extra import libdevice
 
-from .._common import BF16, EW_BENCH, EW_CASES, F16, F32, flat_out, grid1d, integers, uniform
+from .._common import (
+    BF16,
+    EW_BENCH,
+    EW_CASES,
+    EW_QUICK,
+    F16,
+    F32,
+    flat_out,
+    grid1d,
+    integers,
+    uniform,
+)
 from ..registry import add, case
 
 
@@ -203,7 +214,7 @@ COMPARE = {
 for _name, (_fn, _range) in FLOAT.items():
     add(
         _name, "binary", [binary_kernel], _pair(*_range), _binary_launch(_name),
-        _float_ref(_fn), EW_CASES, EW_BENCH, rtol=2e-5,
+        _float_ref(_fn), EW_CASES, EW_BENCH, quick_cases=EW_QUICK, rtol=2e-5,
     )  # fmt: skip
 
 
@@ -217,6 +228,7 @@ for _name, _fn in COMPARE.items():
     add(
         _name, "binary", [binary_kernel], _compare_inputs,
         _binary_launch(_name, out_dtype=torch.bool), _float_ref(_fn), EW_CASES, EW_BENCH,
+        quick_cases=EW_QUICK,
     )  # fmt: skip
 
 I32_CASES = (case((1000,), torch.int32), case((37, 29), torch.int64))
@@ -248,7 +260,7 @@ for _name, (_fn, _out) in INTEGER.items():
     add(
         _name, "binary", [integer_kernel], _int_inputs,
         _binary_launch(_name, "integer_kernel", _out), lambda c, a, b, fn=_fn: fn(a, b),
-        I32_CASES, I32_BENCH,
+        I32_CASES, I32_BENCH, quick_cases=(case((1 << 20,), torch.int32),),
     )  # fmt: skip
 
 
@@ -290,7 +302,7 @@ for _name, _fn in TERNARY.items():
     add(
         _name, "binary", [ternary_kernel], _ternary_inputs(_name), _ternary_launch(_name),
         lambda c, a, b, w, fn=_fn: fn(a.float(), b.float(), w.float()).to(a.dtype),
-        EW_CASES, EW_BENCH, rtol=2e-5,
+        EW_CASES, EW_BENCH, quick_cases=EW_QUICK, rtol=2e-5,
     )  # fmt: skip
 
 
@@ -303,7 +315,7 @@ def _clamp(k, c, x):
 
 add(
     "clamp", "binary", [clamp_kernel], lambda c, d, g: (uniform(c, d, g),), _clamp,
-    lambda c, x: torch.clamp(x, -0.5, 1.5), EW_CASES, EW_BENCH,
+    lambda c, x: torch.clamp(x, -0.5, 1.5), EW_CASES, EW_BENCH, quick_cases=EW_QUICK,
 )  # fmt: skip
 
 # (source dtype, destination dtype, input range)
@@ -348,5 +360,5 @@ for _name, (_src, _dst, (_lo, _hi)) in CASTS.items():
     add(
         _name, "cast", [cast_kernel], _cast_inputs(_src, _lo, _hi), _cast_launch(_dst),
         lambda c, x, dst=_dst: x.to(dst), CAST_CASES[:1] + (case((1 << 16,)),),
-        (case((1 << 22,)),), atol=0, rtol=0, half_atol=0, half_rtol=0,
+        (case((1 << 22,)),), quick_cases=EW_QUICK, atol=0, rtol=0, half_atol=0, half_rtol=0,
     )  # fmt: skip

@@ -156,16 +156,17 @@ def _inputs(c, d, g):
 
 CASES = (case((37, 45)), case((64, 17), F16))
 BENCH = (case((4096, 4096)), case((4096, 4096), F16))
+Q = {"quick_cases": (case((1024, 1024)),)}
 C2 = [copy_2d_kernel]
 add("copy", "copy", C2, _inputs, lambda k, c, x: _copy2d(k, x, torch.empty_like(x)),
-    lambda c, x: x.clone(), CASES, BENCH, **EXACT)  # fmt: skip
+    lambda c, x: x.clone(), CASES, BENCH, **Q, **EXACT)  # fmt: skip
 add("strided_copy", "copy", C2, lambda c, d, g: (normal(c, d, g)[:, ::2],),
     lambda k, c, x: _copy2d(k, x, torch.empty(x.shape, dtype=x.dtype, device=x.device)),
-    lambda c, x: x.contiguous(), CASES, BENCH, **EXACT)  # fmt: skip
+    lambda c, x: x.contiguous(), CASES, BENCH, **Q, **EXACT)  # fmt: skip
 add("transpose", "copy", C2, _inputs,
     lambda k, c, x: _copy2d(k, x, torch.empty(x.shape[::-1], dtype=x.dtype,
                                               device=x.device).t()).t(),
-    lambda c, x: x.t().contiguous(), CASES, BENCH, **EXACT)  # fmt: skip
+    lambda c, x: x.t().contiguous(), CASES, BENCH, **Q, **EXACT)  # fmt: skip
 
 
 def _transpose_tile(k, c, x):
@@ -176,7 +177,7 @@ def _transpose_tile(k, c, x):
 
 
 add("transpose_tile", "copy", [transpose_tile_kernel], _inputs, _transpose_tile,
-    lambda c, x: x.t().contiguous(), CASES, BENCH, **EXACT)  # fmt: skip
+    lambda c, x: x.t().contiguous(), CASES, BENCH, **Q, **EXACT)  # fmt: skip
 
 
 def _permute(k, c, x):
@@ -189,6 +190,7 @@ def _permute(k, c, x):
 add("permute_0213", "copy", [permute_0213_kernel], _inputs, _permute,
     lambda c, x: x.permute(0, 2, 1, 3).contiguous(),
     (case((2, 5, 3, 16)), case((1, 7, 4, 64), F16)), (case((8, 1024, 32, 128), F16),),
+    quick_cases=(case((2, 256, 16, 64)),),
     **EXACT)  # fmt: skip
 
 
@@ -209,15 +211,17 @@ CAT_BENCH = (case((4096, 2048, 2048)),)
 CC = [concat_kernel]
 add("cat_dim1", "copy", CC, _pair_inputs,
     lambda k, c, a, b: _concat(k, a, b, a.shape[0]).view(a.shape[0], -1),
-    lambda c, a, b: torch.cat((a, b), 1), CAT_CASES, CAT_BENCH, **EXACT)  # fmt: skip
+    lambda c, a, b: torch.cat((a, b), 1), CAT_CASES, CAT_BENCH,
+    quick_cases=(case((512, 1024, 1024)),), **EXACT)  # fmt: skip
 add("cat_dim0", "copy", CC, _pair_inputs,
     lambda k, c, a, b: _concat(k, a, b, 1).view(-1, a.shape[1]),
     lambda c, a, b: torch.cat((a, b), 0), (case((7, 30, 30)), case((3, 64, 64), F16)),
-    (case((4096, 2048, 2048)),), **EXACT)  # fmt: skip
+    (case((4096, 2048, 2048)),),
+    quick_cases=(case((512, 1024, 1024)),), **EXACT)  # fmt: skip
 add("stack", "copy", CC, _pair_inputs,
     lambda k, c, a, b: _concat(k, a, b, 1).view(2, *a.shape),
     lambda c, a, b: torch.stack((a, b)), (case((7, 30, 30)),), (case((4096, 2048, 2048)),),
-    **EXACT)  # fmt: skip
+    quick_cases=(case((512, 1024, 1024)),), **EXACT)  # fmt: skip
 
 
 def _tile(k, c, x):
@@ -230,7 +234,8 @@ def _tile(k, c, x):
 
 add("repeat", "copy", [tile_kernel], _inputs, _tile, lambda c, x: x.repeat(*c.param("reps")),
     (case((7, 30), reps=(2, 3)), case((5, 64), F16, reps=(3, 1))),
-    (case((1024, 1024), reps=(4, 4)),), **EXACT)  # fmt: skip
+    (case((1024, 1024), reps=(4, 4)),),
+    quick_cases=(case((256, 256), reps=(4, 4)),), **EXACT)  # fmt: skip
 
 
 def _repeat_interleave(k, c, x):
@@ -242,7 +247,8 @@ def _repeat_interleave(k, c, x):
 
 add("repeat_interleave", "copy", [repeat_interleave_kernel], _inputs, _repeat_interleave,
     lambda c, x: x.repeat_interleave(c.param("r")), (case((1000,), r=3),),
-    (case((1 << 20,), r=4),), **EXACT)  # fmt: skip
+    (case((1 << 20,), r=4),), quick_cases=(case((1 << 18,), r=4),),
+    **EXACT)  # fmt: skip
 
 
 def _pad(k, c, x):
@@ -257,7 +263,8 @@ def _pad(k, c, x):
 add("pad", "copy", [pad_kernel], _inputs, _pad,
     lambda c, x: F.pad(x, c.param("pad"), value=1.5),
     (case((7, 30), pad=(2, 3, 1, 4)), case((5, 64), F16, pad=(0, 5, 2, 0))),
-    (case((4096, 4000), pad=(48, 48, 8, 8)),), **EXACT)  # fmt: skip
+    (case((4096, 4000), pad=(48, 48, 8, 8)),),
+    quick_cases=(case((1024, 1000), pad=(12, 12, 8, 8)),), **EXACT)  # fmt: skip
 
 
 def _triangle(upper):
@@ -273,17 +280,22 @@ def _triangle(upper):
 TRI_CASES = (case((37, 45), diagonal=0), case((20, 20), F16, diagonal=-2))
 add("tril", "copy", [triangle_kernel], _inputs, _triangle(False),
     lambda c, x: torch.tril(x, c.param("diagonal")), TRI_CASES,
-    (case((4096, 4096), diagonal=0),), **EXACT)  # fmt: skip
+    (case((4096, 4096), diagonal=0),), quick_cases=(case((1024, 1024), diagonal=0),),
+    **EXACT)  # fmt: skip
 add("triu", "copy", [triangle_kernel], _inputs, _triangle(True),
     lambda c, x: torch.triu(x, c.param("diagonal")), TRI_CASES,
-    (case((4096, 4096), diagonal=1),), **EXACT)  # fmt: skip
+    (case((4096, 4096), diagonal=1),), quick_cases=(case((1024, 1024), diagonal=1),),
+    **EXACT)  # fmt: skip
 
 
 def _fill(op, start, step):
+    """step None: a linspace from start to -start."""
+
     def launch(k, c, x):
         out = torch.empty_like(x)
         n = out.numel()
-        k.fill_kernel[(triton.cdiv(n, 1024),)](out, n, start, step, OP=op, BLOCK=1024)
+        delta = -2 * start / (n - 1) if step is None else step
+        k.fill_kernel[(triton.cdiv(n, 1024),)](out, n, start, delta, OP=op, BLOCK=1024)
         return out
 
     return launch
@@ -291,13 +303,16 @@ def _fill(op, start, step):
 
 FILL_CASES = (case((1000,)), case((3000,), F16))
 add("fill", "copy", [fill_kernel], _inputs, _fill("fill", 2.5, 0.0),
-    lambda c, x: torch.full_like(x, 2.5), FILL_CASES, (case((1 << 22,)),), **EXACT)  # fmt: skip
+    lambda c, x: torch.full_like(x, 2.5), FILL_CASES, (case((1 << 22,)),),
+    quick_cases=(case((1 << 20,)),), **EXACT)  # fmt: skip
 add("arange", "copy", [fill_kernel], _inputs, _fill("range", 3.0, 1.0),
     lambda c, x: torch.arange(3.0, 3.0 + x.numel(), dtype=torch.float32).to(x.dtype),
-    FILL_CASES[:1], (case((1 << 22,)),), **EXACT)  # fmt: skip
-add("linspace", "copy", [fill_kernel], _inputs, _fill("range", -1.0, 2.0 / 999),
+    FILL_CASES[:1], (case((1 << 22,)),),
+    quick_cases=(case((1 << 20,)),), **EXACT)  # fmt: skip
+add("linspace", "copy", [fill_kernel], _inputs, _fill("range", -1.0, None),
     lambda c, x: torch.linspace(-1.0, 1.0, x.numel(), dtype=torch.float64).to(x.dtype),
-    FILL_CASES[:1], (case((1 << 22,)),), atol=1e-6, rtol=1e-6)  # fmt: skip
+    FILL_CASES[:1], (case((1 << 22,)),),
+    quick_cases=(case((1 << 20,)),), atol=1e-6, rtol=1e-6)  # fmt: skip
 
 
 def _roll(k, c, x):
@@ -310,7 +325,7 @@ def _roll(k, c, x):
 add("roll", "copy", [roll_kernel], _inputs, _roll,
     lambda c, x: torch.roll(x, c.param("shift"), -1),
     (case((7, 45), shift=7), case((5, 64), F16, shift=-3)), (case((4096, 4096), shift=100),),
-    **EXACT)  # fmt: skip
+    quick_cases=(case((1024, 1024), shift=100),), **EXACT)  # fmt: skip
 
 
 def _interleave(k, c, a, b):

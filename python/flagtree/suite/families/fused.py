@@ -151,7 +151,8 @@ ROT_CASES = (case((17, 4, 64)), case((9, 2, 128), F16))
 ROT_BENCH = (case((4096, 32, 128)), case((4096, 32, 128), F16))
 for _il, _name in ((False, "rotary_embedding"), (True, "rotary_embedding_interleaved")):
     add(_name, "fused", [rotary_kernel], _rotary_inputs, _rotary(_il), _rotary_ref(_il),
-        ROT_CASES, ROT_BENCH, atol=1e-5, rtol=1e-5)  # fmt: skip
+        ROT_CASES, ROT_BENCH, quick_cases=(case((1024, 8, 128)),), atol=1e-5,
+        rtol=1e-5)  # fmt: skip
 
 
 def _gated(op):
@@ -176,6 +177,7 @@ for _name, _fn in GATED.items():
         _name, "fused", [gated_kernel], lambda c, d, g: (normal(c, d, g),), _gated(_name),
         lambda c, x, fn=_fn: fn(*x.float().chunk(2, -1)).to(x.dtype),
         (case((13, 200)), case((4, 3000), F16)), (case((4096, 2 * 11008)),),
+        quick_cases=(case((256, 2 * 4096)),),
         atol=1e-5, rtol=1e-5,
     )  # fmt: skip
 
@@ -197,7 +199,7 @@ def _routing_ref(c, logits):
 add(
     "moe_topk_routing", "fused", [topk_routing_kernel], lambda c, d, g: (normal(c, d, g),),
     _routing, _routing_ref, (case((50, 8), k=2), case((20, 60), k=4)),
-    (case((16384, 64), k=8),), atol=1e-6, rtol=1e-5,
+    (case((16384, 64), k=8),), quick_cases=(case((4096, 64), k=8),), atol=1e-6, rtol=1e-5,
 )  # fmt: skip
 
 
@@ -226,7 +228,8 @@ def _count_ref(c, ids):
 
 add("bincount", "fused", [bincount_kernel], _count_inputs, _count("bincount_kernel"),
     _count_ref, (case((3000,), torch.int64, experts=37),),
-    (case((1 << 22,), torch.int64, experts=256),))  # fmt: skip
+    (case((1 << 22,), torch.int64, experts=256),),
+    quick_cases=(case((1 << 20,), torch.int64, experts=256),))  # fmt: skip
 add(
     "moe_expert_histogram", "fused", [expert_histogram_kernel], _count_inputs,
     _count("expert_histogram_kernel"), _count_ref, (case((3000,), torch.int64, experts=16),),
@@ -253,7 +256,8 @@ def _permute(k, c, x, order):
 add(
     "moe_permute", "fused", [moe_permute_kernel], _permute_inputs, _permute,
     lambda c, x, order: x[order // c.param("k")], (case((30, 100), k=2), case((7, 64), F16, k=3)),
-    (case((8192, 4096), k=2),), atol=0, rtol=0, half_atol=0, half_rtol=0,
+    (case((8192, 4096), k=2),), quick_cases=(case((1024, 1024), k=2),), atol=0, rtol=0,
+    half_atol=0, half_rtol=0,
 )  # fmt: skip
 
 
@@ -280,5 +284,5 @@ add(
     .sum(1)
     .to(y.dtype),
     (case((30, 100), k=2), case((7, 64), F16, k=4)), (case((8192, 4096), k=2),),
-    atol=1e-5, rtol=1e-5,
+    quick_cases=(case((1024, 1024), k=2),), atol=1e-5, rtol=1e-5,
 )  # fmt: skip

@@ -107,11 +107,14 @@ def _row_gather(k, c, table, idx):
 
 GATHER_CASES = (case((100, 33, 50)), case((1000, 64, 300), F16))
 GATHER_BENCH = (case((32000, 4096, 8192)), case((32000, 4096, 8192), F16))
+GATHER_QUICK = (case((8000, 1024, 1024)),)
 add("embedding", "index", [row_gather_kernel], _table_inputs, _row_gather,
-    lambda c, t, i: F.embedding(i, t), GATHER_CASES, GATHER_BENCH, atol=0, rtol=0,
+    lambda c, t, i: F.embedding(i, t), GATHER_CASES, GATHER_BENCH, quick_cases=GATHER_QUICK,
+    atol=0, rtol=0,
     half_atol=0, half_rtol=0)  # fmt: skip
 add("index_select", "index", [row_gather_kernel], _table_inputs, _row_gather,
     lambda c, t, i: torch.index_select(t, 0, i), GATHER_CASES[:1], GATHER_BENCH[:1],
+    quick_cases=GATHER_QUICK,
     atol=0, rtol=0)  # fmt: skip
 
 
@@ -134,16 +137,17 @@ def _index_add(alpha):
 
 SCATTER_CASES = (case((50, 33, 200)),)
 SCATTER_BENCH = (case((32000, 1024, 8192)),)
+SCATTER_QUICK = (case((4000, 1024, 1024)),)
 add(
     "index_add", "index", [row_scatter_add_kernel], _scatter_rows_inputs, _index_add(0.5),
     lambda c, s, i: torch.ones(c.shape[:2]).to(s.device).index_add(0, i, s, alpha=0.5),
-    SCATTER_CASES, SCATTER_BENCH, atol=1e-5, rtol=1e-5,
+    SCATTER_CASES, SCATTER_BENCH, quick_cases=SCATTER_QUICK, atol=1e-5, rtol=1e-5,
 )  # fmt: skip
 add(
     "embedding_backward", "index", [row_scatter_add_kernel], _scatter_rows_inputs,
     _index_add(1.0),
     lambda c, s, i: 1 + torch.zeros(c.shape[:2]).to(s.device).index_put((i,), s, accumulate=True),
-    SCATTER_CASES, SCATTER_BENCH, atol=1e-5, rtol=1e-5,
+    SCATTER_CASES, SCATTER_BENCH, quick_cases=SCATTER_QUICK, atol=1e-5, rtol=1e-5,
 )  # fmt: skip
 
 
@@ -188,7 +192,8 @@ for _op, _ref in DIM1_REF.items():
     add(
         _op, "index", [gather_dim1_kernel], _dim1_inputs(_op), _dim1(_op), _ref,
         DIM1_CASES[:1] if _op == "scatter_add" else DIM1_CASES,
-        (case((4096, 4096, 1024)),), atol=1e-6, rtol=1e-6, half_atol=0, half_rtol=0,
+        (case((4096, 4096, 1024)),), quick_cases=(case((512, 1024, 256)),), atol=1e-6, rtol=1e-6,
+        half_atol=0, half_rtol=0,
     )  # fmt: skip
 
 
@@ -203,7 +208,8 @@ add(
     "take", "index", [take_kernel],
     lambda c, d, g: (normal(c, d, g), integers(c.shape, 0, c.shape[0], torch.int64, d, g)),
     _take, lambda c, s, i: torch.take(s, i), (case((1000,)), case((3000,), F16)),
-    (case((1 << 22,)),), atol=0, rtol=0, half_atol=0, half_rtol=0,
+    (case((1 << 22,)),), quick_cases=(case((1 << 20,)),), atol=0, rtol=0, half_atol=0,
+    half_rtol=0,
 )  # fmt: skip
 
 
@@ -219,6 +225,7 @@ add(
     lambda c, d, g: (integers(c.shape, 0, c.param("classes"), torch.int64, d, g),), _one_hot,
     lambda c, i: F.one_hot(i, c.param("classes")), (case((100,), torch.int64, classes=10),),
     (case((65536,), torch.int64, classes=128),),
+    quick_cases=(case((16384,), torch.int64, classes=128),),
 )  # fmt: skip
 
 
@@ -233,8 +240,9 @@ add(
     "masked_fill", "index", [masked_fill_kernel],
     lambda c, d, g: (normal(c, d, g), integers(c.shape, 0, 2, torch.int8, d, g)),
     _masked_fill, lambda c, x, m: x.masked_fill(m.bool(), -7.0),
-    (case((1000,)), case((37, 29), F16)), (case((1 << 22,)),), atol=0, rtol=0,
-    half_atol=0, half_rtol=0,
+    (case((1000,)), case((37, 29), F16)), (case((1 << 22,)),), quick_cases=(case((1 << 20,)),),
+    atol=0,
+    rtol=0, half_atol=0, half_rtol=0,
 )  # fmt: skip
 
 

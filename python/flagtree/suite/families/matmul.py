@@ -124,30 +124,32 @@ def _ref_mm(c, a, b, *_):
 MM_CASES = (case((33, 47, 29)), case((64, 32, 48), F16), case((40, 24, 72), BF16))
 MM_BENCH = (case((2048, 2048, 2048), F16), case((1024, 1024, 1024)))
 TOL = {"atol": 1e-4, "rtol": 1e-4, "half_atol": 2e-2, "half_rtol": 2e-2}
-MM_BASE = {"baseline": lambda c, a, b, *_: a @ b}
+MM_BASE = {"baseline": lambda c, a, b, *_: a @ b, "quick_cases": (case((256, 256, 256)),)}
 K = [matmul_kernel]
 
 add("mm", "matmul", K, _mm_inputs, lambda k, c, a, b, *_: matmul(k, a, b), _ref_mm,
     MM_CASES, MM_BENCH, **TOL, **MM_BASE)  # fmt: skip
 add("mm_transposed_b", "matmul", K, _mm_inputs, lambda k, c, a, b, *_: matmul(k, a, b), _ref_mm,
     (case((33, 47, 29), bt=True), case((64, 32, 48), F16, bt=True)),
-    (case((2048, 2048, 2048), F16, bt=True),), **TOL, **MM_BASE)  # fmt: skip
+    (case((2048, 2048, 2048), F16, bt=True),), **TOL,
+    **{**MM_BASE, "quick_cases": (case((256, 256, 256), bt=True),)})  # fmt: skip
 add("bmm", "matmul", K, _mm_inputs, lambda k, c, a, b, *_: matmul(k, a, b), _ref_mm,
     (case((3, 33, 20, 17)), case((4, 32, 32, 64), F16)), (case((32, 512, 512, 512), F16),),
-    **TOL, **MM_BASE)  # fmt: skip
+    **TOL, **{**MM_BASE, "quick_cases": (case((4, 128, 128, 128)),)})  # fmt: skip
 add(
     "addmm", "matmul", K, _mm_inputs,
     lambda k, c, a, b, bias, full: matmul(k, a, b, full, "full", alpha=0.5, beta=2.0),
     lambda c, a, b, bias, full: torch.addmm(full.double(), a.double(), b.double(),
                                             alpha=0.5, beta=2.0).to(c.dtype),
-    MM_CASES[:2], MM_BENCH, **TOL,
+    MM_CASES[:2], MM_BENCH, quick_cases=MM_BASE["quick_cases"], **TOL,
 )  # fmt: skip
 add(
     "baddbmm", "matmul", K, _mm_inputs,
     lambda k, c, a, b, bias, full: matmul(k, a, b, full, "full", alpha=0.5, beta=2.0),
     lambda c, a, b, bias, full: torch.baddbmm(full.double(), a.double(), b.double(),
                                               alpha=0.5, beta=2.0).to(c.dtype),
-    (case((3, 33, 20, 17)),), (case((32, 512, 512, 512), F16),), **TOL,
+    (case((3, 33, 20, 17)),), (case((32, 512, 512, 512), F16),),
+    quick_cases=(case((4, 128, 128, 128)),), **TOL,
 )  # fmt: skip
 for _act, _fn in (("", lambda t: t), ("relu", F.relu), ("gelu", F.gelu), ("silu", F.silu)):
     add(
@@ -155,7 +157,7 @@ for _act, _fn in (("", lambda t: t), ("relu", F.relu), ("gelu", F.gelu), ("silu"
         lambda k, c, a, b, bias, full, act=_act: matmul(k, a, b, bias, "row", act),
         lambda c, a, b, bias, full, fn=_fn: fn(F.linear(a.double(), b.double().T,
                                                         bias.double())).to(c.dtype),
-        MM_CASES[:2], MM_BENCH[:1], **TOL,
+        MM_CASES[:2], MM_BENCH[:1], quick_cases=MM_BASE["quick_cases"], **TOL,
     )  # fmt: skip
 
 
@@ -170,6 +172,7 @@ add(
     lambda k, c, a, b: matmul(k, a, b, out_dtype=torch.int32),
     lambda c, a, b: (a.long() @ b.long()).int(),
     (case((33, 47, 40), torch.int8),), (case((2048, 2048, 2048), torch.int8),),
+    quick_cases=(case((256, 256, 256), torch.int8),),
 )  # fmt: skip
 
 
@@ -184,7 +187,8 @@ add(
     "mv", "matmul", [matvec_kernel],
     lambda c, d, g: (normal(c, d, g), normal(c, d, g, shape=(c.shape[1],))), _mv,
     lambda c, a, x: (a.double() @ x.double()).to(c.dtype),
-    (case((37, 100)), case((64, 300), F16)), (case((8192, 8192)),), **TOL,
+    (case((37, 100)), case((64, 300), F16)), (case((8192, 8192)),),
+    quick_cases=(case((2048, 2048)),), **TOL,
 )  # fmt: skip
 
 
@@ -200,5 +204,5 @@ add(
     "outer", "matmul", [outer_kernel],
     lambda c, d, g: (normal(c, d, g, shape=c.shape[:1]), normal(c, d, g, shape=c.shape[1:])),
     _outer, lambda c, x, y: torch.outer(x, y), (case((37, 50)), case((20, 70), F32)),
-    (case((4096, 4096)),), atol=1e-6, rtol=1e-6,
+    (case((4096, 4096)),), quick_cases=(case((1024, 1024)),), atol=1e-6, rtol=1e-6,
 )  # fmt: skip

@@ -207,6 +207,7 @@ def _with_dy(c, device, gen):
 
 CASES = (case((13, 100)), case((8, 768), F16))
 BENCH = (case((4096, 4096)), case((4096, 4096), F16))
+Q = {"quick_cases": (case((512, 1024)),)}
 NORM_TOL = {"atol": 1e-4, "rtol": 1e-4, "half_atol": 2e-2, "half_rtol": 1e-2}
 kernels_fwd = [layer_norm_kernel]
 kernels_bwd = [layer_norm_kernel, norm_bwd_kernel, column_sum_kernel]
@@ -215,25 +216,25 @@ add(
     lambda c, x, w, b: F.layer_norm(x.float(), (x.shape[-1],), w.float(), b.float(), EPS).to(
         x.dtype
     ),
-    CASES, BENCH, **NORM_TOL,
+    CASES, BENCH, **Q, **NORM_TOL,
 )  # fmt: skip
 add(
     "rms_norm", "norm", kernels_fwd, _norm_inputs, _rms_norm,
-    lambda c, x, w, b: _rms_ref(x, w).to(x.dtype), CASES, BENCH, **NORM_TOL,
+    lambda c, x, w, b: _rms_ref(x, w).to(x.dtype), CASES, BENCH, **Q, **NORM_TOL,
 )  # fmt: skip
 add(
     "fused_add_rms_norm", "norm", kernels_fwd, _norm_inputs, _add_rms_norm,
     lambda c, x, w, b: (_rms_ref(x.float() + 1, w).to(x.dtype), x + 1), CASES, BENCH,
-    **NORM_TOL,
+    **Q, **NORM_TOL,
 )  # fmt: skip
 add(
     "layer_norm_backward", "norm", kernels_bwd, _with_dy, _backward(False),
-    _backward_ref(False), CASES, BENCH, baseline=_backward_ref(False, torch.float32),
+    _backward_ref(False), CASES, BENCH, **Q, baseline=_backward_ref(False, torch.float32),
     atol=1e-3, rtol=1e-3, half_atol=1e-1, half_rtol=2e-2,
 )  # fmt: skip
 add(
     "rms_norm_backward", "norm", kernels_bwd, _with_dy, _backward(True),
-    _backward_ref(True), CASES, BENCH, baseline=_backward_ref(True, torch.float32),
+    _backward_ref(True), CASES, BENCH, **Q, baseline=_backward_ref(True, torch.float32),
     atol=1e-3, rtol=1e-3, half_atol=1e-1, half_rtol=2e-2,
 )  # fmt: skip
 
@@ -260,7 +261,8 @@ add(
         x.dtype
     ),
     (case((2, 8, 5, 7), groups=4), case((3, 6, 20), F16, groups=3)),
-    (case((16, 64, 32, 32), groups=32),), **NORM_TOL,
+    (case((16, 64, 32, 32), groups=32),),
+    quick_cases=(case((4, 32, 32, 32), groups=8),), **NORM_TOL,
 )  # fmt: skip
 
 
@@ -273,7 +275,7 @@ def _l2(k, c, x):
 
 add(
     "l2_normalize", "norm", [l2_normalize_kernel], lambda c, d, g: (normal(c, d, g),), _l2,
-    lambda c, x: F.normalize(x.float(), dim=-1).to(x.dtype), CASES, BENCH, **NORM_TOL,
+    lambda c, x: F.normalize(x.float(), dim=-1).to(x.dtype), CASES, BENCH, **Q, **NORM_TOL,
 )  # fmt: skip
 
 
@@ -297,5 +299,6 @@ def _bn(k, c, x, mean, var, w, b):
 add(
     "batch_norm_inference", "norm", [batch_norm_infer_kernel], _bn_inputs, _bn,
     lambda c, x, m, v, w, b: F.batch_norm(x.float(), m, v, w, b, False, 0.0, EPS).to(x.dtype),
-    (case((2, 3, 5, 7)), case((2, 4, 50), F16)), (case((32, 64, 56, 56)),), **NORM_TOL,
+    (case((2, 3, 5, 7)), case((2, 4, 50), F16)), (case((32, 64, 56, 56)),),
+    quick_cases=(case((4, 64, 56, 56)),), **NORM_TOL,
 )  # fmt: skip

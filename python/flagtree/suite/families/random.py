@@ -122,4 +122,5 @@ for _op, _check, _p in (
         (lambda c, d, g: (uniform(c, d, g, 0, 1), 1234)) if _op == "bernoulli"
         else (lambda c, d, g: (normal(c, d, g), 1234)),
         _launch(_op, _p), None, N, BENCH, check=_check, baseline=BASELINE[_op],
+        quick_cases=(case((1 << 20,)),),
     )  # fmt: skip

@@ -167,11 +167,12 @@ REDUCTIONS = {
 KERNEL_OP = {"amax": "max", "amin": "min"}
 CASES = (case((8, 33, 5), dim=1), case((70, 40), dim=0), case((3, 300), F16, dim=1))
 BENCH = (case((1024, 4096), dim=1), case((4096, 1024), dim=0))
+QUICK = (case((256, 1024), dim=1), case((1024, 256), dim=0))
 
 for _name, (_fn, _out) in REDUCTIONS.items():
     add(
         _name, "reduction", [reduce_kernel], _inputs(_name),
         _launch(KERNEL_OP.get(_name, _name), _out),
         lambda c, x, fn=_fn, out=_out: fn(x.float(), c.param("dim")).to(out or x.dtype),
-        CASES, BENCH, atol=1e-4, rtol=1e-4, half_atol=2e-2,
+        CASES, BENCH, quick_cases=QUICK, atol=1e-4, rtol=1e-4, half_atol=2e-2,
     )  # fmt: skip

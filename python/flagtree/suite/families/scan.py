@@ -102,6 +102,7 @@ SCANS = {
 }
 CASES = (case((7, 100)), case((3, 1000), F16))
 BENCH = (case((4096, 1024)),)
+QUICK = (case((256, 1024)),)
 for _name, _fn in SCANS.items():
     add(
         _name, "scan", [scan_kernel],
@@ -109,12 +110,13 @@ for _name, _fn in SCANS.items():
             (1 + 0.05 * normal(c, d, g)) if name == "cumprod" else normal(c, d, g),
         ),
         _scan(_name), lambda c, x, fn=_fn: fn(x.double()).to(x.dtype), CASES, BENCH,
+        quick_cases=QUICK,
         baseline=lambda c, x, fn=_fn: fn(x),
         atol=1e-4, rtol=1e-4, half_atol=5e-2, half_rtol=1e-2,
     )  # fmt: skip
 add(
     "cummax", "scan", [scan_kernel], lambda c, d, g: (normal(c, d, g),), _scan("cummax"),
-    lambda c, x: tuple(torch.cummax(x, -1)), CASES[:1], BENCH, atol=0, rtol=0,
+    lambda c, x: tuple(torch.cummax(x, -1)), CASES[:1], BENCH, quick_cases=QUICK, atol=0, rtol=0,
 )  # fmt: skip
 
 
@@ -133,18 +135,23 @@ def _sort(op, descending=False, k_top=0):
 
 SORT_CASES = (case((5, 64)), case((3, 100), F16))
 SORT_BENCH = (case((4096, 1024)),)
+SORT_QUICK = (case((256, 1024)),)
+QUICK = (case((256, 1024)),)
 X = [sort_kernel]
 add("sort", "scan", X, lambda c, d, g: (normal(c, d, g),), _sort("sort"),
-    lambda c, x: torch.sort(x, -1).values, SORT_CASES, SORT_BENCH, atol=0, rtol=0,
+    lambda c, x: torch.sort(x, -1).values, SORT_CASES, SORT_BENCH, quick_cases=SORT_QUICK,
+    atol=0, rtol=0,
     half_atol=0, half_rtol=0)  # fmt: skip
 add("sort_descending", "scan", X, lambda c, d, g: (normal(c, d, g),), _sort("sort", True),
     lambda c, x: torch.sort(x, -1, descending=True).values, SORT_CASES[:1], SORT_BENCH,
+    quick_cases=SORT_QUICK,
     atol=0, rtol=0)  # fmt: skip
 add("argsort", "scan", X, lambda c, d, g: (normal(c, d, g),), _sort("argsort"),
     lambda c, x: torch.sort(x, dim=-1, stable=True).indices, SORT_CASES[:1],
-    SORT_BENCH)  # fmt: skip
+    SORT_BENCH, quick_cases=SORT_QUICK)  # fmt: skip
 add("topk", "scan", X, lambda c, d, g: (normal(c, d, g),), _sort("topk", True, 8),
-    lambda c, x: torch.topk(x, 8, -1).values, SORT_CASES[:1], SORT_BENCH, atol=0,
+    lambda c, x: torch.topk(x, 8, -1).values, SORT_CASES[:1], SORT_BENCH, quick_cases=SORT_QUICK,
+    atol=0,
     rtol=0)  # fmt: skip
 
 
@@ -156,5 +163,5 @@ def _flip(k, c, x):
 
 
 add("flip", "scan", [flip_kernel], lambda c, d, g: (normal(c, d, g),), _flip,
-    lambda c, x: x.flip(-1), CASES, BENCH, atol=0, rtol=0, half_atol=0,
+    lambda c, x: x.flip(-1), CASES, BENCH, quick_cases=QUICK, atol=0, rtol=0, half_atol=0,
     half_rtol=0)  # fmt: skip

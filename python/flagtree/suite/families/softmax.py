@@ -179,6 +179,7 @@ def _softmax_bwd_ref(log, precision=torch.float64):
 
 ROW_CASES = (case((13, 100)), case((4, 1000), F16))
 ROW_BENCH = (case((4096, 1024)), case((4096, 1024), F16))
+ROW_QUICK = (case((512, 1024)),)
 
 for _log in (False, True):
     _name = "log_softmax" if _log else "softmax"
@@ -186,11 +187,11 @@ for _log in (False, True):
     add(
         _name, "softmax", [softmax_kernel], lambda c, d, g: (normal(c, d, g),),
         _softmax(_log), lambda c, x, fn=_fn: fn(x.float(), -1).to(x.dtype),
-        ROW_CASES, ROW_BENCH, atol=1e-6, rtol=1e-4, half_atol=5e-3,
+        ROW_CASES, ROW_BENCH, quick_cases=ROW_QUICK, atol=1e-6, rtol=1e-4, half_atol=5e-3,
     )  # fmt: skip
     add(
         f"{_name}_backward", "softmax", [softmax_bwd_kernel], _bwd_inputs(_log),
-        _softmax_bwd(_log), _softmax_bwd_ref(_log), ROW_CASES, ROW_BENCH,
+        _softmax_bwd(_log), _softmax_bwd_ref(_log), ROW_CASES, ROW_BENCH, quick_cases=ROW_QUICK,
         baseline=_softmax_bwd_ref(_log, torch.float32),
         atol=1e-5, rtol=1e-4, half_atol=2e-2,
     )  # fmt: skip
@@ -198,7 +199,8 @@ for _log in (False, True):
 add(
     "softmax_online", "softmax", [online_softmax_kernel], lambda c, d, g: (normal(c, d, g),),
     _online, lambda c, x: F.softmax(x.float(), -1).to(x.dtype),
-    (case((5, 3000)), case((3, 2500), F16)), (case((1024, 32768)),),
+    (case((5, 3000)), case((3, 2500), F16)), (case((1024, 32768)),), quick_cases=(case((64,
+    16384)),),
     atol=1e-6, rtol=1e-4, half_atol=5e-3,
 )  # fmt: skip
 
@@ -234,14 +236,15 @@ def _ce_bwd_ref(c, logits, target):
 
 CE_CASES = (case((13, 100)), case((32, 1000)))
 CE_BENCH = (case((4096, 32000)),)
+CE_QUICK = (case((256, 8000)),)
 add(
     "cross_entropy", "softmax", [cross_entropy_kernel], _ce_inputs, _ce,
     lambda c, x, t: F.cross_entropy(x, t, ignore_index=-100, reduction="none"),
-    CE_CASES, CE_BENCH, atol=1e-5, rtol=1e-5,
+    CE_CASES, CE_BENCH, quick_cases=CE_QUICK, atol=1e-5, rtol=1e-5,
 )  # fmt: skip
 add(
     "cross_entropy_backward", "softmax", [cross_entropy_kernel], _ce_inputs, _ce_bwd,
-    _ce_bwd_ref, CE_CASES, CE_BENCH, atol=1e-6, rtol=1e-4,
+    _ce_bwd_ref, CE_CASES, CE_BENCH, quick_cases=CE_QUICK, atol=1e-6, rtol=1e-4,
 )  # fmt: skip
 
 
@@ -260,7 +263,7 @@ def _nll(k, c, logp, target):
 
 add(
     "nll_loss", "loss", [nll_kernel], _nll_inputs, _nll, lambda c, x, t: F.nll_loss(x, t),
-    CE_CASES, CE_BENCH, atol=1e-5, rtol=1e-5,
+    CE_CASES, CE_BENCH, quick_cases=CE_QUICK, atol=1e-5, rtol=1e-5,
 )  # fmt: skip
 
 LOSSES = {
@@ -298,5 +301,6 @@ for _name, (_fn, (_lo, _hi)) in LOSSES.items():
         _name, "loss", [loss_kernel], _loss_inputs(_name, _lo, _hi), _loss(_name),
         lambda c, a, b, fn=_fn: fn(a.float(), b.float()),
         (case((3000,)), case((20, 50), F16)), (case((1 << 22,)),),
+        quick_cases=(case((1 << 20,)),),
         atol=1e-5, rtol=1e-4, half_atol=1e-3, half_rtol=1e-3,
     )  # fmt: skip

@@ -10,7 +10,7 @@ import triton
 import triton.language as tl
 from triton.language.extra import libdevice
 
-from .._common import EW_BENCH, EW_CASES, flat_out, grid1d, uniform
+from .._common import EW_BENCH, EW_CASES, EW_QUICK, flat_out, grid1d, uniform
 from ..registry import add
 
 
@@ -252,6 +252,7 @@ for _family, _table in (("unary", MATH), ("activation", ACTIVATIONS)):
             _reference(_fn),
             EW_CASES,
             EW_BENCH,
+            quick_cases=EW_QUICK,
             atol=1e-5,
             rtol=1e-5,
         )
