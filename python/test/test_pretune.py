@@ -180,10 +180,12 @@ def test_attach_needs_an_autotuned_kernel() -> None:
         pretune.attach(w.make_tuner(), "t.db", on_miss="guess")
 
 
-def test_search_stores_the_autotuners_choice(tmp_path: Path) -> None:
+def test_search_stores_the_autotuners_choice(tmp_path: Path, bench_calls) -> None:
     path = tmp_path / "t.db"
-    report = pretune.search(w.SCALE, path, [{"n": 1024}, {"n": 20000}], progress=False)
+    shapes = [{"n": 1024}, {"n": 20000}]
+    report = pretune.search(w.SCALE, path, shapes, progress=False, rounds=2)
     assert (report.tuned, report.skipped) == (2, 0)
+    assert bench_calls[0] == 2 * 2 * 2  # shapes x rounds x configs
     entries = {e.bucket: e for e in db.read_entries(path, identify(w.SCALE.kernel))}
     assert set(entries) == {_key(1024), _key(20000)}
     for entry in entries.values():

@@ -25,6 +25,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
             workers=args.workers,
             resume=not args.restart,
             progress=not args.quiet,
+            rounds=args.rounds,
         )
     except (PretuneError, TableRejected) as exc:
         print(f"flagtree pretune: {exc}", file=sys.stderr)
@@ -85,6 +86,12 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "--workers",
         type=int,
         help="worker processes (default: one per GPU; one on the CPU lane)",
+    )
+    run.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure each bucket this many times, keep each config's best (default 1)",
     )
     run.add_argument(
         "--restart", action="store_true", help="re-measure buckets the table already holds"

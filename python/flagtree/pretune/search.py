@@ -120,24 +120,33 @@ def _device(lane: str, index: int) -> str:
     return "cpu" if lane == "cpu" else f"cuda:{index}"
 
 
-def tune_launch(tuner, launch: Launch, key: tuple) -> Entry:
+def tune_launch(tuner, launch: Launch, key: tuple, rounds: int = 1) -> Entry:
     """Benchmarks every config of ``tuner`` for one launch with the Autotuner
-    itself and returns the bucket's entry."""
-    tuner.cache.pop(key, None)
+    itself, ``rounds`` times, and returns the bucket's entry: each config's
+    time is the lowest of its per-round medians (a round disturbed by other
+    work on the machine does not decide), the best config the fastest."""
     disk_cache = tuner.cache_results
     tuner.cache_results = False  # measure now, never reuse an old result
+    timings: dict[str, float] = {}
+    by_text = {}
     try:
-        tuner.run(*launch.args, grid=launch.grid, warmup=False, **launch.kwargs)
+        for _ in range(rounds):
+            tuner.cache.pop(key, None)
+            tuner.run(*launch.args, grid=launch.grid, warmup=False, **launch.kwargs)
+            for config, timing in tuner.configs_timings.items():
+                text = config_text(config)
+                by_text[text] = config
+                timings[text] = min(timings.get(text, math.inf), median_ms(timing))
     finally:
         tuner.cache_results = disk_cache
-    best = tuner.cache[key]
-    timings = {config_text(c): median_ms(t) for c, t in tuner.configs_timings.items()}
-    if not math.isfinite(timings[config_text(best)]):
+    best = min(timings, key=timings.get)
+    if not math.isfinite(timings[best]):
         raise PretuneError(f"bucket {key}: no config could run (every config failed)")
-    return Entry(key, config_text(best), timings[config_text(best)], timings, "search")
+    tuner.cache[key] = by_text[best]
+    return Entry(key, best, timings[best], timings, "search")
 
 
-def _tune_shape(tuner, workload: Workload, shape: dict, device: str, done: set[str]):
+def _tune_shape(tuner, workload: Workload, shape: dict, device: str, done: set[str], rounds=1):
     """(bucket text, entry or None when the bucket is already stored)."""
     try:
         launch = workload.make_launch(dict(shape), device)
@@ -148,7 +157,7 @@ def _tune_shape(tuner, workload: Workload, shape: dict, device: str, done: set[s
     if text in done:
         return text, None
     try:
-        return text, tune_launch(tuner, launch, key)
+        return text, tune_launch(tuner, launch, key, rounds)
     except PretuneError:
         raise
     except Exception as exc:
@@ -164,6 +173,7 @@ def search(
     workers: int | None = None,
     resume: bool = True,
     progress: bool = True,
+    rounds: int = 1,
 ) -> SearchReport:
     """Tunes ``workload`` over ``shapes`` into the table at ``path``.
 
@@ -171,6 +181,8 @@ def search(
     (``file.py:NAME``); several workers need the reference, so that each
     worker process can load it. ``lane`` checks that the active lane is the
     one meant. ``resume=False`` re-measures buckets already stored.
+    ``rounds`` > 1 repeats the Autotuner's measurement of each bucket and
+    keeps each config's best round (see :func:`tune_launch`).
     """
     import time
 
@@ -185,8 +197,8 @@ def search(
             f"the active lane is '{here}', not '{lane}' (FLAGTREE_BACKEND chooses the lane)"
         )
     count = workers if workers is not None else _device_count(here)
-    if count < 1:
-        raise PretuneError(f"workers must be >= 1, got {count}")
+    if count < 1 or rounds < 1:
+        raise PretuneError(f"workers and rounds must be >= 1, got {count} and {rounds}")
     if here != "cpu" and count > _device_count(here):
         raise PretuneError(f"{count} workers but {_device_count(here)} device(s): one per device")
     tuner = autotuner_of(loaded.kernel)
@@ -216,21 +228,21 @@ def search(
             if count == 1:
                 device = _device(here, 0)
                 for shape in shapes:
-                    store(*_tune_shape(tuner, loaded, shape, device, done))
+                    store(*_tune_shape(tuner, loaded, shape, device, done, rounds))
             else:
                 if not isinstance(workload, str):
                     raise PretuneError(
                         "several workers need the workload as 'file.py:NAME' so that each "
                         "worker process can load it"
                     )
-                _search_in_workers(workload, here, count, shapes, done, store)
+                _search_in_workers(workload, here, count, shapes, done, store, rounds)
         finally:
             bar.close()
     report.seconds = time.monotonic() - start
     return report
 
 
-def _search_in_workers(ref, lane, count, shapes, done, store) -> None:
+def _search_in_workers(ref, lane, count, shapes, done, store, rounds) -> None:
     context = multiprocessing.get_context("spawn")
     tasks, results = context.Queue(), context.Queue()
     for shape in shapes:
@@ -238,7 +250,7 @@ def _search_in_workers(ref, lane, count, shapes, done, store) -> None:
     for _ in range(count):
         tasks.put(None)
     procs = [
-        context.Process(target=_worker, args=(ref, lane, i, tasks, results, set(done)))
+        context.Process(target=_worker, args=(ref, lane, i, tasks, results, set(done), rounds))
         for i in range(count)
     ]
     for proc in procs:
@@ -269,7 +281,7 @@ def _search_in_workers(ref, lane, count, shapes, done, store) -> None:
             proc.join()
 
 
-def _worker(ref, lane, index, tasks, results, done) -> None:
+def _worker(ref, lane, index, tasks, results, done, rounds) -> None:
     """One search worker process, bound to device ``index``."""
     try:
         workload = load_workload(ref)
@@ -280,7 +292,7 @@ def _worker(ref, lane, index, tasks, results, done) -> None:
         tuner = autotuner_of(workload.kernel)
         device = _device(lane, index)
         while (shape := tasks.get()) is not None:
-            results.put(("entry", _tune_shape(tuner, workload, shape, device, done)))
+            results.put(("entry", _tune_shape(tuner, workload, shape, device, done, rounds)))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops
         results.put(("error", str(exc)))
         return
