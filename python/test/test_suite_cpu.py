@@ -5,6 +5,8 @@ that the list is shortened when the lane gains support."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 import torch
 
@@ -102,3 +104,75 @@ def test_sample_compiles_for_sm90_as_upstream(name):
     for launch in launches[:2]:
         result = compile_both(launch, parse_target("cuda:90"))
         assert result["identical"], result
+
+
+def _bench(args, capsys):
+    from flagtree.cli import main
+
+    code = main(["bench", *args])
+    return code, capsys.readouterr()
+
+
+def test_bench_writes_report(tmp_path, capsys):
+    code, out = _bench(["--quick", "-k", "log_softmax*", "--out", str(tmp_path)], capsys)
+    assert code == 0, out.err
+    assert "2 operators: 2 passed" in out.out
+    assert "2/2" in out.err  # the progress bar
+    md = (tmp_path / "report.md").read_text()
+    assert "| log_softmax_backward |" in md and "Produced by `flagtree bench" in md
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "report.csv").open()))
+    assert [r["op"] for r in rows] == ["log_softmax", "log_softmax_backward"]
+    for r in rows:
+        assert r["status"] == "pass"
+        assert float(r["flagtree_ms"]) > 0 and float(r["torch_ms"]) > 0
+        ratio = float(r["flagtree_ms"]) / float(r["torch_ms"])
+        assert abs(float(r["flagtree_over_torch"]) - ratio) <= 0.01 * ratio
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert pngs == ["ratio_families.png", "ratio_softmax.png"]
+    assert all((tmp_path / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
+
+
+def test_bench_reports_known_failures(tmp_path, capsys):
+    code, out = _bench(["--quick", "-k", "gather_in_block", "--out", str(tmp_path)], capsys)
+    assert code == 0, out.err
+    assert "1 listed as unsupported" in out.out
+    assert ",known," in (tmp_path / "report.csv").read_text()
+
+
+def test_bench_without_matplotlib(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    code, out = _bench(["--quick", "-k", "relu6", "--out", str(tmp_path)], capsys)
+    assert code == 0
+    assert "matplotlib is not installed: no plots" in out.err
+    assert (tmp_path / "report.md").exists() and not list(tmp_path.glob("*.png"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lane", "nvidia"], "Triton's active driver targets 'cpu', not 'cuda'"),
+        (["--lane", "tpu"], "unknown lane 'tpu'"),
+        (["-k", "no_such_operator"], "no operator matches -k 'no_such_operator'"),
+        (["--family", "nosuch"], "unknown family 'nosuch'"),
+    ],
+)
+def test_bench_bad_requests(args, message, tmp_path, capsys):
+    code, out = _bench([*args, "--out", str(tmp_path)], capsys)
+    assert code == 2
+    assert message in out.err
+    assert not list(tmp_path.iterdir())
+
+
+def test_bench_flags_a_wrong_result(tmp_path, capsys, monkeypatch):
+    from dataclasses import replace
+
+    from flagtree.suite import registry
+
+    op = registry.get("sum")
+    monkeypatch.setitem(registry._OPERATORS, "sum", replace(op, reference=lambda c, x: x.sum()))
+    code, out = _bench(["--quick", "-k", "sum", "--out", str(tmp_path)], capsys)
+    assert code == 1
+    assert "1 wrong" in out.out
+    assert ",fail," in (tmp_path / "report.csv").read_text()

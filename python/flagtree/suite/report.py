@@ -123,7 +123,7 @@ def write_plots(rows: list[Row], out: Path) -> list[Path]:
         by_family[r.family].append(r)
     for family, fam in by_family.items():
         labels = [f"{r.op} {r.case}" for r in fam]
-        fig, ax = plt.subplots(figsize=(8, 0.6 + 0.18 * len(fam)), dpi=72)
+        fig, ax = plt.subplots(figsize=(8, max(1.8, 0.6 + 0.18 * len(fam))), dpi=72)
         height = 0.8 / len(series)
         for i, (name, attr, color) in enumerate(series):
             ys = [j + i * height for j in range(len(fam))]
