@@ -12,6 +12,10 @@ calls :func:`activate`. Activation sets two documented Triton knobs:
   the stage hook out of its key), so turning flagtree on or off, changing a
   ``FLAGTREE_*`` setting or upgrading flagtree never serves a stale binary.
 
+It also turns on the C++ launcher (:mod:`flagtree.launcher`: the fast path of
+``kernel[grid](...)``, which replaces ``JITFunction.__getitem__`` and
+``JITFunction.run``) unless ``FLAGTREE_LAUNCHER=python``.
+
 ``FLAGTREE_DISABLE=1`` skips activation: Triton then runs exactly as
 upstream. Activation never raises: on an internal error it warns once and
 leaves Triton as it was.
@@ -135,6 +139,13 @@ def activate() -> None:
         _installed = _Installed(previous_hook, previous_manager)
     except Exception as exc:  # noqa: BLE001 - a broken flagtree must not break triton
         _warn(f"flagtree: not activated ({exc}); Triton runs as upstream")
+        return
+    try:
+        from . import launcher
+
+        launcher.enable_when_ready()
+    except Exception as exc:  # noqa: BLE001 - the launcher is an optimization
+        _warn(f"flagtree: C++ launcher not enabled ({exc}); launches go through Triton")
 
 
 def deactivate() -> None:
@@ -143,6 +154,10 @@ def deactivate() -> None:
     if _installed is None:
         return
     from triton import knobs
+
+    from . import launcher
+
+    launcher.disable()
 
     knobs.runtime.add_stages_inspection_hook = _installed.previous_hook
     if _installed.previous_manager is None:

@@ -104,6 +104,16 @@ class CPULauncher:
         if exit_hook is not None:
             exit_hook(launch_metadata)
 
+    def native_launch(self, function):
+        """What flagtree's C++ launcher needs to run ``function`` without
+        this launcher: (kernel handle, address of ``flagtree_cpu_launch``,
+        [(argument index, signature type)]); None when the kernel's
+        arguments do not match this launcher's."""
+        if len(self.keep) != len(function.signature):
+            return None
+        address = jit.launch_function_address()
+        return function.handle, address, list(zip(self.keep, function.signature, strict=True))
+
 
 class CPUDriver(DriverBase):
     """Runs kernels on the host CPU (see the module documentation)."""

@@ -48,6 +48,11 @@ def _lib() -> ctypes.CDLL:
     return lib
 
 
+def launch_function_address() -> int:
+    """Address of ``flagtree_cpu_launch`` (for callers that launch from C)."""
+    return ctypes.cast(_lib().flagtree_cpu_launch, ctypes.c_void_p).value or 0
+
+
 def available() -> tuple[bool, str]:
     """Whether the library loads here, and why not."""
     try:
