@@ -20,6 +20,7 @@ from flagtree.lanes import Availability
 from . import jit
 
 _warned_gpu_present = False
+_UNSIGNED = ("u8", "u16", "u32", "u64")
 
 
 def availability() -> Availability:
@@ -95,6 +96,7 @@ class CPULauncher:
         names = list(signature.keys())
         # Constexprs are folded into the kernel; only run-time arguments pass.
         self.keep = [i for i, name in enumerate(names) if signature[name] != "constexpr"]
+        self.kept_types = [signature[names[i]] for i in self.keep]
 
     def __call__(self, grid_x, grid_y, grid_z, stream, function, packed_metadata,
                  launch_metadata, enter_hook, exit_hook, *args):  # fmt: skip
@@ -111,8 +113,14 @@ class CPULauncher:
         arguments do not match this launcher's."""
         if len(self.keep) != len(function.signature):
             return None
+        # The JIT's signature spells unsigned integers as signless ones;
+        # Triton's type keeps the range a value is checked against.
+        types = [
+            ours if ours in _UNSIGNED else theirs
+            for ours, theirs in zip(self.kept_types, function.signature, strict=True)
+        ]
         address = jit.launch_function_address()
-        return function.handle, address, list(zip(self.keep, function.signature, strict=True))
+        return function.handle, address, list(zip(self.keep, types, strict=True))
 
 
 class CPUDriver(DriverBase):
