@@ -176,3 +176,16 @@ def test_bench_flags_a_wrong_result(tmp_path, capsys, monkeypatch):
     assert code == 1
     assert "1 wrong" in out.out
     assert ",fail," in (tmp_path / "report.csv").read_text()
+
+
+@pytest.mark.parametrize("name", sorted(op for op, lane in KNOWN_FAILURES if lane == "amd"))
+def test_amd_known_failures_still_fail(name):
+    """Listed AMD-lane failures fail in Triton's front end, for flagtree and
+    upstream alike, with the listed error (compiled offline for gfx942)."""
+    from flagtree.offline_compile import parse_target
+    from flagtree.suite.offline import classify, compile_both, record_launches
+    from flagtree.suite.registry import get
+
+    launch = record_launches(get(name))[0]
+    result = compile_both(launch, parse_target("hip:gfx942"))
+    assert classify(result, known_failure(name, "amd")) == "known", result
