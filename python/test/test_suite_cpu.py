@@ -189,3 +189,25 @@ def test_amd_known_failures_still_fail(name):
     launch = record_launches(get(name))[0]
     result = compile_both(launch, parse_target("hip:gfx942"))
     assert classify(result, known_failure(name, "amd")) == "known", result
+
+
+def test_bench_reports_what_it_did_when_stopped(tmp_path):
+    """SIGTERM (a time limit) still leaves a report of the variants done."""
+    import os
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flagtree.cli", "bench", "--quick", "--family", "unary",
+         "--out", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+    )  # fmt: skip
+    for line in proc.stderr:
+        if line.startswith("[#") and " 2/" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted after" in err
+    assert "a partial report" in (tmp_path / "report.md").read_text()
+    assert len((tmp_path / "report.csv").read_text().splitlines()) >= 3  # header + 2 rows

@@ -158,14 +158,20 @@ def _time_upstream(op, c, inputs, time_fn, row) -> float | None:
 
 
 def run_bench(
-    lane: str, pattern: str | None = None, quick: bool = False, family: str | None = None
+    lane: str,
+    pattern: str | None = None,
+    quick: bool = False,
+    family: str | None = None,
+    rows: list[Row] | None = None,
 ) -> list[Row]:
+    """Benchmarks the selected operators, appending to `rows` as it goes
+    (so that a caller still has the rows done when it is interrupted)."""
     device = check_lane(lane)
     ops = select(pattern, family)
     work = [(op, c) for op in ops for c in (_quick_cases(op) if quick else op.bench_cases)]
     time_fn = _timer(device, quick)
     progress = Progress(len(work))
-    rows = []
+    rows = [] if rows is None else rows
     for op, c in work:
         rows.append(bench_case(op, c, lane, device, time_fn, upstream=lane != "cpu"))
         progress.step(f"{op.name} {c.label} {rows[-1].status}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import platform
 import shlex
+import signal
 import sys
 from pathlib import Path
 
@@ -19,6 +20,10 @@ def _device_name(lane: str) -> str:
     return torch.cuda.get_device_name()
 
 
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _run(args: argparse.Namespace) -> int:
     from .bench import LANES, BenchError, run_bench
     from .report import summary, write_report
@@ -26,13 +31,26 @@ def _run(args: argparse.Namespace) -> int:
     if args.lane not in LANES:
         print(f"flagtree bench: unknown lane {args.lane!r}", file=sys.stderr)
         return 2
+    rows: list = []
+    interrupted = False
+    # A time limit (`timeout`) stops the bench with SIGTERM: the operators
+    # done by then are still reported.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        rows = run_bench(args.lane, args.k, args.quick, args.family)
+        run_bench(args.lane, args.k, args.quick, args.family, rows)
     except BenchError as exc:
         print(f"flagtree bench: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        interrupted = True
+        print(f"\nflagtree bench: interrupted after {len(rows)} variants", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if not rows:
+        return 130 if interrupted else 2
     command = "flagtree bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-    written = write_report(rows, Path(args.out), args.lane, command, _device_name(args.lane))
+    note = f"Interrupted after {len(rows)} variants: a partial report." if interrupted else ""
+    written = write_report(rows, Path(args.out), args.lane, command, _device_name(args.lane), note)
     counts = summary(rows)
     print(
         f"{counts['operators']} operators: {counts['pass']} passed, {counts['known']} listed "
@@ -40,6 +58,8 @@ def _run(args: argparse.Namespace) -> int:
     )
     for path in written:
         print(f"wrote {path}")
+    if interrupted:
+        return 130
     return 1 if counts["fail"] or counts["error"] else 0
 
 

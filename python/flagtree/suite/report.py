@@ -51,13 +51,15 @@ def summary(rows: list[Row]) -> dict[str, dict[str, int]]:
     return counts
 
 
-def write_markdown(rows: list[Row], path: Path, lane: str, command: str, device: str) -> None:
+def write_markdown(
+    rows: list[Row], path: Path, lane: str, command: str, device: str, note: str = ""
+) -> None:
     has_upstream = any(r.upstream_ms is not None for r in rows)
     counts = summary(rows)
     lines = [
         f"# flagtree bench: {lane} lane",
         "",
-        f"Produced by `{command}` on {device}.",
+        f"Produced by `{command}` on {device}." + (f" {note}" if note else ""),
         "",
         f"Operators: {counts['operators']}; passed {counts['pass']}, listed as not yet "
         f"supported on this lane {counts['known']}, wrong results {counts['fail']}, "
@@ -178,8 +180,10 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
-def write_report(rows: list[Row], out: Path, lane: str, command: str, device: str) -> list[Path]:
+def write_report(
+    rows: list[Row], out: Path, lane: str, command: str, device: str, note: str = ""
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     write_csv(rows, out / "report.csv")
-    write_markdown(rows, out / "report.md", lane, command, device)
+    write_markdown(rows, out / "report.md", lane, command, device, note)
     return [out / "report.md", out / "report.csv", *write_plots(rows, out)]
