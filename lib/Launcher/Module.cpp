@@ -14,6 +14,9 @@
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
 
+#include <structmember.h>
+
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -30,6 +33,7 @@ constexpr size_t kMaxEntries = 4096;
 struct Runtime {
   nb::object knobsRuntime, knobsCompilation, driverConfig, hookChainType;
   nb::object slowPath;
+  nb::object torchCurrentDevice, torchGetDevice;
   nb::object nState, nPreRunHooks, nUsedGlobals, nDeviceCaches, nDebug,
       nEnterHook, nExitHook, nCalls, nActive, nActiveProperty, nGetDevice,
       nGetStream, nInstrumentation;
@@ -66,6 +70,19 @@ nb::object getAttr(PyObject *obj, const nb::object &name) {
   return nb::steal(value);
 }
 
+/// An attribute a JITFunction keeps in its instance dict, read there
+/// directly (no type lookup); other objects go through getattr.
+nb::object jitAttr(PyObject *jitfn, const nb::object &name) {
+  PyObject **dictSlot = _PyObject_GetDictPtr(jitfn);
+  if (dictSlot && *dictSlot) {
+    PyObject *value = PyDict_GetItemWithError(*dictSlot, name.ptr());
+    if (value)
+      return nb::borrow(value);
+    PyErr_Clear();
+  }
+  return getAttr(jitfn, name);
+}
+
 /// True when a launch hook is installed (an empty HookChain is none).
 bool hookInstalled(const nb::object &hook) {
   Runtime &rt = runtime();
@@ -82,7 +99,7 @@ bool hookInstalled(const nb::object &hook) {
 
 bool readContext(PyObject *jitfn, CallContext &ctx) {
   Runtime &rt = runtime();
-  nb::object hooks = getAttr(jitfn, rt.nPreRunHooks);
+  nb::object hooks = jitAttr(jitfn, rt.nPreRunHooks);
   if (!hooks.is_valid() || !PyList_Check(hooks.ptr()) ||
       PyList_GET_SIZE(hooks.ptr()) != 0)
     return false;
@@ -95,8 +112,15 @@ bool readContext(PyObject *jitfn, CallContext &ctx) {
     ctx.active = getAttr(rt.driverConfig.ptr(), rt.nActiveProperty);
   if (!ctx.active.is_valid() || ctx.active.is_none())
     return false;
-  PyObject *device =
-      PyObject_CallMethodNoArgs(ctx.active.ptr(), rt.nGetDevice.ptr());
+  // torch.cuda.current_device() is its lazy CUDA initialization (done by
+  // the first launch, which took Triton's path) and then this builtin.
+  nb::object getDevice = getAttr(ctx.active.ptr(), rt.nGetDevice);
+  if (!getDevice.is_valid())
+    return false;
+  if (rt.torchCurrentDevice.is_valid() &&
+      getDevice.ptr() == rt.torchCurrentDevice.ptr())
+    getDevice = rt.torchGetDevice;
+  PyObject *device = PyObject_CallNoArgs(getDevice.ptr());
   if (!device) {
     PyErr_Clear();
     return false;
@@ -107,7 +131,7 @@ bool readContext(PyObject *jitfn, CallContext &ctx) {
     PyErr_Clear();
     return false;
   }
-  ctx.jitDebug = getAttr(jitfn, rt.nDebug);
+  ctx.jitDebug = jitAttr(jitfn, rt.nDebug);
   ctx.knobDebug = getAttr(rt.knobsRuntime.ptr(), rt.nDebug);
   ctx.instrumentation = getAttr(rt.knobsCompilation.ptr(), rt.nInstrumentation);
   return ctx.jitDebug.is_valid() && ctx.knobDebug.is_valid() &&
@@ -115,7 +139,7 @@ bool readContext(PyObject *jitfn, CallContext &ctx) {
 }
 
 KernelState *stateOf(PyObject *jitfn, nb::object &holder) {
-  holder = getAttr(jitfn, runtime().nState);
+  holder = jitAttr(jitfn, runtime().nState);
   if (!holder.is_valid() || holder.is_none())
     return nullptr;
   KernelState *state = nullptr;
@@ -127,7 +151,7 @@ KernelState *stateOf(PyObject *jitfn, nb::object &holder) {
 /// Whether Triton's cache still maps the entry's key to its kernel (a
 /// cleared or replaced cache must not be bypassed).
 bool stillCached(PyObject *jitfn, const CallContext &ctx, const Entry &entry) {
-  nb::object caches = getAttr(jitfn, runtime().nDeviceCaches);
+  nb::object caches = jitAttr(jitfn, runtime().nDeviceCaches);
   if (!caches.is_valid() || !PyDict_Check(caches.ptr()))
     return false;
   PyObject *perDevice = PyDict_GetItem(caches.ptr(), ctx.device.ptr());
@@ -144,7 +168,7 @@ bool stillCached(PyObject *jitfn, const CallContext &ctx, const Entry &entry) {
 /// Triton raises when a global the kernel read has changed since it was
 /// compiled; the fast path leaves that to it.
 bool globalsUnchanged(PyObject *jitfn) {
-  nb::object used = getAttr(jitfn, runtime().nUsedGlobals);
+  nb::object used = jitAttr(jitfn, runtime().nUsedGlobals);
   if (!used.is_valid() || !PyDict_Check(used.ptr()))
     return false;
   Py_ssize_t pos = 0;
@@ -212,18 +236,33 @@ bool readGrid(PyObject *grid, const KernelState &state, const BoundCall &call,
   return true;
 }
 
-PyObject *slowPath(PyObject *jitfn, PyObject *grid, PyObject *args,
-                   PyObject *kwargs, KernelState *state) {
+/// Triton's path (flagtree.launcher.registry.slow_path) for a call.
+PyObject *slowPath(PyObject *jitfn, PyObject *grid, const CallArgs &args,
+                   KernelState *state) {
   if (state)
     ++state->slowCalls;
-  PyObject *kw = kwargs ? kwargs : Py_None;
+  PyObject *tuple = PyTuple_New(static_cast<Py_ssize_t>(args.nargs));
+  if (!tuple)
+    return nullptr;
+  nb::object argsTuple = nb::steal(tuple);
+  for (size_t i = 0; i < args.nargs; ++i) {
+    Py_INCREF(args.args[i]);
+    PyTuple_SET_ITEM(tuple, static_cast<Py_ssize_t>(i), args.args[i]);
+  }
+  nb::object kwargs = nb::none();
+  if (size_t numKeywords = args.numKeywords()) {
+    nb::dict dict;
+    for (size_t k = 0; k < numKeywords; ++k)
+      dict[nb::handle(PyTuple_GET_ITEM(args.kwnames, k))] =
+          nb::handle(args.args[args.nargs + k]);
+    kwargs = dict;
+  }
   return PyObject_CallFunctionObjArgs(runtime().slowPath.ptr(), jitfn, grid,
-                                      args, kw, nullptr);
+                                      tuple, kwargs.ptr(), nullptr);
 }
 
 /// The fast path; returns a new reference, or NULL with an error set.
-PyObject *fastCall(PyObject *jitfn, PyObject *grid, PyObject *args,
-                   PyObject *kwargs) {
+PyObject *fastCall(PyObject *jitfn, PyObject *grid, const CallArgs &args) {
   thread_local BoundCall call;
   thread_local std::string key;
   Runtime &rt = runtime();
@@ -231,24 +270,24 @@ PyObject *fastCall(PyObject *jitfn, PyObject *grid, PyObject *args,
   KernelState *state = stateOf(jitfn, holder);
   CallContext ctx;
   if (!state || !readContext(jitfn, ctx))
-    return slowPath(jitfn, grid, args, kwargs, state);
+    return slowPath(jitfn, grid, args, state);
   RunOptions options{ctx.jitDebug.ptr(), ctx.knobDebug.ptr(),
                      ctx.instrumentation.ptr()};
   key.clear();
-  if (!bindCall(state->params, args, kwargs, options, call) ||
+  if (!bindCall(state->params, args, options, call) ||
       !encodeKey(state->params, call, ctx.deviceIndex, key))
-    return slowPath(jitfn, grid, args, kwargs, state);
+    return slowPath(jitfn, grid, args, state);
   auto it = state->table.find(key);
   if (it == state->table.end())
-    return slowPath(jitfn, grid, args, kwargs, state);
+    return slowPath(jitfn, grid, args, state);
   std::shared_ptr<Entry> entry = it->second;
   if (!stillCached(jitfn, ctx, *entry)) {
     state->table.erase(it);
-    return slowPath(jitfn, grid, args, kwargs, state);
+    return slowPath(jitfn, grid, args, state);
   }
   uint32_t dims[3];
   if (!globalsUnchanged(jitfn) || !readGrid(grid, *state, call, dims))
-    return slowPath(jitfn, grid, args, kwargs, state);
+    return slowPath(jitfn, grid, args, state);
   nb::object stream = nb::int_(0);
   if (entry->kind != LaunchKind::CPU) {
     PyObject *s = PyObject_CallMethodOneArg(
@@ -261,7 +300,7 @@ PyObject *fastCall(PyObject *jitfn, PyObject *grid, PyObject *args,
   case LaunchResult::Failed:
     return nullptr;
   case LaunchResult::Declined:
-    return slowPath(jitfn, grid, args, kwargs, state);
+    return slowPath(jitfn, grid, args, state);
   case LaunchResult::Done:
     break;
   }
@@ -269,10 +308,75 @@ PyObject *fastCall(PyObject *jitfn, PyObject *grid, PyObject *args,
   return entry->kernel.inc_ref().ptr();
 }
 
-/// `kernel[grid]`: the grid, bound to its kernel.
-struct GridCall {
-  nb::object jitfn, grid;
+/// `kernel[grid]`: the grid, bound to its kernel. A plain CPython type
+/// with vectorcall, so that calling it allocates no argument tuple or dict.
+struct GridCallObject {
+  PyObject_HEAD PyObject *jitfn;
+  PyObject *grid;
+  vectorcallfunc vectorcall;
 };
+
+PyObject *gridCallVectorcall(PyObject *self, PyObject *const *args,
+                             size_t nargsf, PyObject *kwnames) {
+  auto *call = reinterpret_cast<GridCallObject *>(self);
+  CallArgs view;
+  view.args = args;
+  view.nargs = static_cast<size_t>(PyVectorcall_NARGS(nargsf));
+  view.kwnames = kwnames && PyTuple_GET_SIZE(kwnames) ? kwnames : nullptr;
+  return fastCall(call->jitfn, call->grid, view);
+}
+
+void gridCallDealloc(PyObject *self) {
+  auto *call = reinterpret_cast<GridCallObject *>(self);
+  PyTypeObject *type = Py_TYPE(self);
+  Py_XDECREF(call->jitfn);
+  Py_XDECREF(call->grid);
+  type->tp_free(self);
+  Py_DECREF(type);
+}
+
+PyObject *gridCallGrid(PyObject *self, void *) {
+  PyObject *grid = reinterpret_cast<GridCallObject *>(self)->grid;
+  Py_INCREF(grid);
+  return grid;
+}
+
+PyTypeObject *gridCallType() {
+  static PyTypeObject *type = [] {
+    static PyMemberDef members[] = {{"__vectorcalloffset__", T_PYSSIZET,
+                                     offsetof(GridCallObject, vectorcall),
+                                     READONLY, nullptr},
+                                    {nullptr, 0, 0, 0, nullptr}};
+    static PyGetSetDef getset[] = {
+        {"grid", gridCallGrid, nullptr, nullptr, nullptr},
+        {nullptr, nullptr, nullptr, nullptr, nullptr}};
+    static PyType_Slot slots[] = {
+        {Py_tp_dealloc, reinterpret_cast<void *>(gridCallDealloc)},
+        {Py_tp_call, reinterpret_cast<void *>(PyVectorcall_Call)},
+        {Py_tp_members, members},
+        {Py_tp_getset, getset},
+        {Py_tp_doc, const_cast<char *>("kernel[grid], ready to be called")},
+        {0, nullptr}};
+    static PyType_Spec spec = {
+        "flagtree.launcher._launcher.GridCall", sizeof(GridCallObject), 0,
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL, slots};
+    return reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&spec));
+  }();
+  return type;
+}
+
+nb::object makeGridCall(nb::handle jitfn, nb::handle grid) {
+  PyTypeObject *type = gridCallType();
+  if (!type)
+    throw nb::python_error();
+  auto *call = PyObject_New(GridCallObject, type);
+  if (!call)
+    throw nb::python_error();
+  call->jitfn = jitfn.inc_ref().ptr();
+  call->grid = grid.inc_ref().ptr();
+  call->vectorcall = gridCallVectorcall;
+  return nb::steal(reinterpret_cast<PyObject *>(call));
+}
 
 nb::object toObject(PyObject *result) {
   if (!result)
@@ -373,8 +477,9 @@ NB_MODULE(_launcher, m) {
             RunOptions options{ctx.jitDebug.ptr(), ctx.knobDebug.ptr(),
                                ctx.instrumentation.ptr()};
             PyObject *kw = kwargs.is_none() ? nullptr : kwargs.ptr();
+            PackedCallArgs packed(args.ptr(), kw);
             std::string key;
-            if (!bindCall(self.params, args.ptr(), kw, options, call) ||
+            if (!bindCall(self.params, packed.view(), options, call) ||
                 !encodeKey(self.params, call, ctx.deviceIndex, key))
               return nb::none();
             nb::list identities;
@@ -407,20 +512,12 @@ NB_MODULE(_launcher, m) {
       .def_prop_ro("slow_calls",
                    [](KernelState &self) { return self.slowCalls; });
 
-  nb::class_<GridCall>(m, "GridCall")
-      .def("__call__",
-           [](GridCall &self, nb::args args, nb::kwargs kwargs) {
-             PyObject *kw =
-                 PyDict_GET_SIZE(kwargs.ptr()) ? kwargs.ptr() : nullptr;
-             return toObject(
-                 fastCall(self.jitfn.ptr(), self.grid.ptr(), args.ptr(), kw));
-           })
-      .def_prop_ro("grid", [](GridCall &self) { return self.grid; });
+  m.attr("GridCall") = nb::handle(reinterpret_cast<PyObject *>(gridCallType()));
 
   m.def(
       "getitem",
       [](nb::handle jitfn, nb::handle grid) {
-        return GridCall{nb::borrow(jitfn), nb::borrow(grid)};
+        return makeGridCall(jitfn, grid);
       },
       nb::is_method(), "`kernel[grid]` for JITFunction.__getitem__");
 
@@ -447,8 +544,8 @@ NB_MODULE(_launcher, m) {
           if (PyUnicode_CompareWithASCIIString(name, "grid") != 0 &&
               PyUnicode_CompareWithASCIIString(name, "warmup") != 0)
             rest[nb::handle(name)] = nb::handle(value);
-        PyObject *kw = PyDict_GET_SIZE(rest.ptr()) ? rest.ptr() : nullptr;
-        return toObject(fastCall(jitfn.ptr(), gridRef.ptr(), args.ptr(), kw));
+        PackedCallArgs packed(args.ptr(), rest.ptr());
+        return toObject(fastCall(jitfn.ptr(), gridRef.ptr(), packed.view()));
       },
       nb::is_method(), "JITFunction.run through the fast path");
 
@@ -475,6 +572,14 @@ NB_MODULE(_launcher, m) {
         rt.nGetDevice = intern("get_current_device");
         rt.nGetStream = intern("get_current_stream");
         rt.nInstrumentation = intern("instrumentation_mode");
+        try {
+          nb::module_ torch = nb::module_::import_("torch");
+          rt.torchCurrentDevice = torch.attr("cuda").attr("current_device");
+          rt.torchGetDevice = torch.attr("_C").attr("_cuda_getDevice");
+        } catch (nb::python_error &) {
+          rt.torchCurrentDevice = nb::object();
+          rt.torchGetDevice = nb::object();
+        }
         rt.configured = true;
         TritonTypes::get();
       },

@@ -243,20 +243,46 @@ nb::object specObject(uint8_t spec) {
 
 } // namespace
 
-bool bindCall(const std::vector<ParamInfo> &params, PyObject *args,
-              PyObject *kwargs, const RunOptions &run, BoundCall &call) {
+PackedCallArgs::PackedCallArgs(PyObject *args, PyObject *kwargs) {
+  Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+  for (Py_ssize_t i = 0; i < nargs; ++i)
+    items.push_back(PyTuple_GET_ITEM(args, i));
+  if (!kwargs || !PyDict_GET_SIZE(kwargs))
+    return;
+  PyObject *names = PyTuple_New(PyDict_GET_SIZE(kwargs));
+  if (!names)
+    throw nb::python_error();
+  kwnames = nb::steal(names);
+  Py_ssize_t pos = 0, i = 0;
+  PyObject *name, *value;
+  while (PyDict_Next(kwargs, &pos, &name, &value)) {
+    Py_INCREF(name);
+    PyTuple_SET_ITEM(names, i++, name);
+    items.push_back(value);
+  }
+}
+
+CallArgs PackedCallArgs::view() const {
+  CallArgs view;
+  view.args = items.data();
+  view.nargs =
+      items.size() - (kwnames.is_valid() ? PyTuple_GET_SIZE(kwnames.ptr()) : 0);
+  view.kwnames = kwnames.is_valid() ? kwnames.ptr() : nullptr;
+  return view;
+}
+
+bool bindCall(const std::vector<ParamInfo> &params, const CallArgs &args,
+              const RunOptions &run, BoundCall &call) {
   static PyObject *debugName = internedName("debug");
   static PyObject *instrumentationName = internedName("instrumentation_mode");
   size_t n = params.size();
-  Py_ssize_t nargs = PyTuple_GET_SIZE(args);
-  if (n > kMaxParams || static_cast<size_t>(nargs) > n)
+  if (n > kMaxParams || args.nargs > n)
     return false;
   call.numParams = n;
   call.numOptions = 0;
   call.identities.clear();
   for (size_t i = 0; i < n; ++i)
-    call.values[i] =
-        i < static_cast<size_t>(nargs) ? PyTuple_GET_ITEM(args, i) : nullptr;
+    call.values[i] = i < args.nargs ? args.args[i] : nullptr;
   bool sawDebug = false, sawInstrumentation = false;
   auto debugValue = [&](PyObject *given) -> PyObject * {
     int truth = PyObject_IsTrue(given);
@@ -264,23 +290,22 @@ bool bindCall(const std::vector<ParamInfo> &params, PyObject *args,
       return nullptr;
     return truth ? given : run.knobDebug;
   };
-  if (kwargs) {
-    Py_ssize_t pos = 0;
-    PyObject *name, *value;
-    while (PyDict_Next(kwargs, &pos, &name, &value)) {
-      if (!PyUnicode_Check(name))
-        return false;
-      if (sameName(name, debugName)) {
-        sawDebug = true;
-        value = debugValue(value);
-      } else if (sameName(name, instrumentationName)) {
-        sawInstrumentation = true;
-        value = run.instrumentation;
-      }
-      if (!value || !bindName(params, name, value, call)) {
-        PyErr_Clear();
-        return false;
-      }
+  size_t numKeywords = args.numKeywords();
+  for (size_t k = 0; k < numKeywords; ++k) {
+    PyObject *name = PyTuple_GET_ITEM(args.kwnames, k);
+    PyObject *value = args.args[args.nargs + k];
+    if (!PyUnicode_Check(name))
+      return false;
+    if (sameName(name, debugName)) {
+      sawDebug = true;
+      value = debugValue(value);
+    } else if (sameName(name, instrumentationName)) {
+      sawInstrumentation = true;
+      value = run.instrumentation;
+    }
+    if (!value || !bindName(params, name, value, call)) {
+      PyErr_Clear();
+      return false;
     }
   }
   if (!sawDebug) {

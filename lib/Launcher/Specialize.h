@@ -99,12 +99,32 @@ struct RunOptions {
   PyObject *instrumentation; ///< knobs.compilation.instrumentation_mode
 };
 
-/// Binds `args`/`kwargs` (a tuple and a dict or NULL) as Triton's binder
-/// does after `run` added `debug` and `instrumentation_mode` to the keywords.
-/// False when the call is not for the fast path (unknown types, binding
-/// errors: Triton's own path then reports them); no Python error is left set.
-bool bindCall(const std::vector<ParamInfo> &params, PyObject *args,
-              PyObject *kwargs, const RunOptions &run, BoundCall &call);
+/// A call's arguments in vectorcall form: `nargs` positional values, then
+/// the values of the keywords named by `kwnames` (a tuple, or NULL).
+struct CallArgs {
+  PyObject *const *args = nullptr;
+  size_t nargs = 0;
+  PyObject *kwnames = nullptr;
+
+  size_t numKeywords() const {
+    return kwnames ? static_cast<size_t>(PyTuple_GET_SIZE(kwnames)) : 0;
+  }
+};
+
+/// CallArgs of a tuple and a dict (or NULL), with the storage they need.
+struct PackedCallArgs {
+  std::vector<PyObject *> items;
+  nb::object kwnames;
+  PackedCallArgs(PyObject *args, PyObject *kwargs);
+  CallArgs view() const;
+};
+
+/// Binds a call as Triton's binder does after `run` added `debug` and
+/// `instrumentation_mode` to the keywords. False when the call is not for
+/// the fast path (unknown types, binding errors: Triton's own path then
+/// reports them); no Python error is left set.
+bool bindCall(const std::vector<ParamInfo> &params, const CallArgs &args,
+              const RunOptions &run, BoundCall &call);
 
 /// Appends the key of a bound call to `key`.
 bool encodeKey(const std::vector<ParamInfo> &params, const BoundCall &call,
