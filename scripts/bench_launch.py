@@ -176,6 +176,10 @@ def measure(device: str, launches: int, rounds: int, loop: ctypes.CDLL) -> list[
                     launcher.enable()
             times["flagtree"].append(_python_loop(ours, args, launches, synchronize))
             times["C loop"].append(floor(launches))
+        synchronize()
+        expected = sum(_scalars(count - 1)) if count > 1 else 1
+        if int(out.item()) != expected:
+            raise RuntimeError(f"{count} arguments: the kernel wrote {int(out.item())}")
         fast = launcher.stats(ours)["fast_launches"]
         if fast < rounds * launches:
             raise RuntimeError(f"{count} arguments: only {fast} launches took the fast path")
@@ -191,6 +195,36 @@ def measure(device: str, launches: int, rounds: int, loop: ctypes.CDLL) -> list[
             }
         )
     return rows
+
+
+def check_results(device: str) -> list[str]:
+    """Each example kernel's output through the fast path against Triton's
+    own path; returns the kernels that differ or never took the fast path."""
+    from flagtree import examples
+
+    problems = []
+    for case in examples.CASES:
+        inputs = case.make_inputs(torch.device(device))
+        case.launch(case.kernel, inputs)
+        fast = case.launch(case.kernel, inputs).clone()
+        if device == "cuda":
+            with activation.suspended():
+                upstream = case.launch(triton.jit(case.kernel.fn), inputs).clone()
+        else:
+            launcher.disable()
+            try:
+                upstream = case.launch(case.kernel, inputs).clone()
+            finally:
+                launcher.enable()
+        if case.deterministic:
+            same = torch.equal(fast, upstream)
+        else:
+            same = torch.allclose(fast, upstream, case.atol, case.rtol)
+        if not same:
+            problems.append(f"{case.name}: output differs from Triton's path")
+        elif launcher.stats(case.kernel)["fast_launches"] < 1:
+            problems.append(f"{case.name}: never took the fast path")
+    return problems
 
 
 def _rss_kib() -> int:
@@ -243,7 +277,9 @@ def main() -> int:
             f"{row['c_loop_us']:>10.2f} {row['flagtree_over_c_loop']:>11.2f} "
             f"{row['triton_over_flagtree']:>16.2f}"
         )
-    result = {"device": device, "rows": rows}
+    problems = check_results(args.device)
+    print(f"example kernels, fast path vs Triton's path: {problems or 'identical'}")
+    result = {"device": device, "rows": rows, "result_problems": problems}
     if args.leak_launches:
         result["memory"] = growth_over(args.leak_launches, args.device)
         memory = result["memory"]
@@ -253,7 +289,7 @@ def main() -> int:
         )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -246,11 +246,13 @@ LaunchResult launchCUDA(Entry &entry, const BoundCall &call,
     setCudaError(api, status);
     return LaunchResult::Failed;
   }
-  // Pointers must be device-accessible; a pointer seen valid at this slot
-  // on the previous launch is not asked about again.
+  // As Triton's launcher: a tensor's pointer must be device-accessible (an
+  // integer passes as it is); a pointer seen valid at this slot on the
+  // previous launch is not asked about again.
   entry.checkedPointers.resize(2 * entry.slots.size(), 0);
   for (size_t i = 0; i < entry.slots.size(); ++i) {
-    if (entry.slots[i].kind != SlotKind::Pointer || !values[i].u64)
+    if (entry.slots[i].kind != SlotKind::Pointer || !values[i].u64 ||
+        call.classes[entry.slots[i].param].kind != ArgKind::Tensor)
       continue;
     if (entry.checkedPointers[2 * i] == values[i].u64) {
       values[i].u64 = entry.checkedPointers[2 * i + 1];
