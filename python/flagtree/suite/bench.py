@@ -4,6 +4,7 @@ timed side by side with torch and, on GPU lanes, with upstream Triton
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 from collections.abc import Callable
@@ -87,7 +88,7 @@ def _timer(device: torch.device, quick: bool) -> Callable[[Callable[[], object]]
     back to do_bench for code that cannot be captured in a graph."""
     from triton.testing import do_bench, do_bench_cudagraph
 
-    rep = 20 if quick else 100
+    rep = 10 if quick else 50
     plain = functools.partial(do_bench, warmup=5 if quick else 25, rep=rep)
     if device.type != "cuda":
         return plain
@@ -135,23 +136,50 @@ def _bench_case(op, c, lane, device, time_fn, upstream, row) -> None:
         row.status, row.message = "fail", str(exc).splitlines()[0]
     if known:
         row.message = f"listed as failing ({known.reason}) but ran; " + row.message
-    row.flagtree_ms = time_fn(lambda: runner.launch(op, c, inputs))
+    ours = op.kernel_namespace()
+    sides = {"flagtree": (lambda: op.launch(ours, c, *inputs), contextlib.nullcontext)}
     if upstream:
-        row.upstream_ms = _time_upstream(op, c, inputs, time_fn, row)
+        theirs = _upstream_kernels(op, c, inputs, row)
+        if theirs is not None:
+            sides["upstream"] = (lambda: op.launch(theirs, c, *inputs), _suspended)
     baseline = op.baseline or op.reference
     if baseline is not None:
-        row.torch_ms = time_fn(lambda: baseline(c, *inputs))
+        sides["torch"] = (lambda: baseline(c, *inputs), contextlib.nullcontext)
+    times = _interleaved(sides, time_fn)
+    row.flagtree_ms = times["flagtree"]
+    row.upstream_ms = times.get("upstream")
+    row.torch_ms = times.get("torch")
 
 
-def _time_upstream(op, c, inputs, time_fn, row) -> float | None:
+#: timing rounds per side, interleaved: the least of them is kept, which
+#: keeps out most of the noise of other work on the machine
+ROUNDS = 3
+
+
+def _interleaved(sides: dict, time_fn) -> dict[str, float]:
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(ROUNDS):
+        for name, (fn, context) in sides.items():
+            with context():
+                times[name].append(time_fn(fn))
+    return {name: min(values) for name, values in times.items()}
+
+
+def _suspended():
     from flagtree import activation
 
+    return activation.suspended()
+
+
+def _upstream_kernels(op, c, inputs, row):
+    """Fresh copies of the kernels, compiled as upstream Triton and checked;
+    None (with a note in the row) when they fail."""
     kernels = op.kernel_namespace(_rejit)
     try:
-        with activation.suspended():
+        with _suspended():
             out = op.launch(kernels, c, *inputs)
             runner.verify(op, c, out, inputs, rejit=_rejit)
-            return time_fn(lambda: op.launch(kernels, c, *inputs))
+        return kernels
     except Exception as exc:  # noqa: BLE001 - recorded in the report
         row.message += f" upstream: {runner.describe_error(exc)}"
         return None

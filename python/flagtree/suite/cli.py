@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shlex
 import signal
@@ -12,12 +13,23 @@ from pathlib import Path
 
 def _device_name(lane: str) -> str:
     if lane == "cpu":
-        import os
-
         return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
     import torch
 
     return torch.cuda.get_device_name()
+
+
+#: settings that change what the bench measures, recorded with the command
+_RECORDED_ENV = ("OMP_WAIT_POLICY", "OMP_NUM_THREADS")
+
+
+def _command_line() -> str:
+    env = [
+        f"{k}={shlex.quote(v)}"
+        for k, v in sorted(os.environ.items())
+        if k in _RECORDED_ENV or k.startswith("FLAGTREE_")
+    ]
+    return " ".join([*env, "flagtree bench", *(shlex.quote(a) for a in sys.argv[2:])])
 
 
 def _raise_interrupt(signum, frame):
@@ -48,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     if not rows:
         return 130 if interrupted else 2
-    command = "flagtree bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    command = _command_line()
     note = f"Interrupted after {len(rows)} variants: a partial report." if interrupted else ""
     written = write_report(rows, Path(args.out), args.lane, command, _device_name(args.lane), note)
     counts = summary(rows)
