@@ -263,8 +263,22 @@ PyObject *slowPath(PyObject *jitfn, PyObject *grid, const CallArgs &args,
 
 /// The fast path; returns a new reference, or NULL with an error set.
 PyObject *fastCall(PyObject *jitfn, PyObject *grid, const CallArgs &args) {
-  thread_local BoundCall call;
-  thread_local std::string key;
+  // One bound call and key buffer per thread, reused; a launch from inside
+  // a launch (a grid function that launches) gets its own.
+  thread_local BoundCall threadCall;
+  thread_local std::string threadKey;
+  thread_local int depth = 0;
+  struct Depth {
+    int &d;
+    explicit Depth(int &d) : d(d) { ++d; }
+    ~Depth() { --d; }
+  } nesting(depth);
+  std::unique_ptr<BoundCall> nestedCall;
+  std::string nestedKey;
+  if (depth > 1)
+    nestedCall = std::make_unique<BoundCall>();
+  BoundCall &call = depth > 1 ? *nestedCall : threadCall;
+  std::string &key = depth > 1 ? nestedKey : threadKey;
   Runtime &rt = runtime();
   nb::object holder;
   KernelState *state = stateOf(jitfn, holder);

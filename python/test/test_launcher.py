@@ -107,6 +107,40 @@ def test_grid_as_callable_sees_the_bound_arguments() -> None:
     assert list(seen[-1]) == ["x_ptr", "y_ptr", "out_ptr", "alpha", "n", "BLOCK"]
 
 
+def test_grid_function_may_launch_a_kernel() -> None:
+    kernel = _fresh(_axpy)
+    counting = _fresh(_count)
+    counter = torch.zeros(1, dtype=torch.int32)
+    x, y, out = _inputs()
+
+    def grid(meta):
+        counting[(1,)](counter)
+        return (triton.cdiv(meta["n"], meta["BLOCK"]),)
+
+    for alpha in (1.0, 2.0, 3.0):
+        out.zero_()
+        kernel[grid](x, y, out, alpha, 1000, BLOCK=256)
+        assert torch.allclose(out, alpha * x + y)
+    assert launcher.stats(kernel)["fast_launches"] == 2
+    assert launcher.stats(counting)["fast_launches"] >= 1
+    assert int(counter) >= 3
+
+
+def test_suspending_flagtree_puts_triton_back() -> None:
+    from triton.runtime.jit import JITFunction
+
+    from flagtree import activation
+
+    with activation.suspended():
+        assert not launcher.is_enabled()
+        assert "__getitem__" not in vars(JITFunction)
+        kernel = _fresh(_axpy)
+        x, y, out = _inputs()
+        kernel[(4,)](x, y, out, 1.0, 1000, BLOCK=256)
+        assert launcher.stats(kernel)["entries"] == 0
+    assert launcher.is_enabled()
+
+
 def test_results_identical_with_and_without_the_fast_path() -> None:
     device = torch.device("cpu")
     for case in runnable.CASES:
