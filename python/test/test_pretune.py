@@ -263,3 +263,32 @@ def test_cli_errors_are_clear(tmp_path: Path, capsys, argv: list[str], words: st
     argv = [a.format(db=tmp_path / "t.db", wl=WORKLOADS) for a in argv]
     assert cli_main(["pretune", *argv]) == 1
     assert words in capsys.readouterr().err
+
+
+class _RunRecorder:
+    """Stands between the Autotuner and the JIT function, recording each run."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.calls: list[dict] = []
+
+    def run(self, *args, **kwargs):
+        self.calls.append(kwargs)
+        return self.fn.run(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.fn, name)
+
+
+def test_a_pretuned_call_is_one_ordinary_jit_run_with_the_tables_config(
+    tmp_path: Path, bench_calls
+) -> None:
+    # JITFunction.run is where a launcher (Triton's or flagtree's C++ one) takes over.
+    path = tmp_path / "t.db"
+    _table(path, {1024: LARGE})
+    tuner = w.make_tuner()
+    tuner.fn = recorder = _RunRecorder(tuner.fn)
+    x, out = w.launch_scale(pretune.attach(tuner, path), 1024)
+    assert torch.equal(out, x * 2)
+    (call,) = recorder.calls
+    assert call["BLOCK"] == 256 and call["warmup"] is False and callable(call["grid"])

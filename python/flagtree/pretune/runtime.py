@@ -138,9 +138,13 @@ class PretunedKernel(KernelInterface):
         )
         try:
             text = key_to_text(key)
+        except PretuneError as exc:
+            self._warn(f"key not recorded: {exc}")
+            return
+        try:
             with open_for_writing(self.path) as conn:
                 write_entry(conn, table_id(conn, self._identity), text, entry)
-        except (TableRejected, PretuneError, sqlite3.Error) as exc:
+        except (TableRejected, sqlite3.Error) as exc:
             self.record = False
             self._warn(f"not recording into the table any more: {exc}")
             return
