@@ -406,3 +406,71 @@ def test_environment_switches_the_launcher_off() -> None:
     on = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert on.returncode == 0, on.stderr
     assert on.stdout.split() == ["True", "nb_method"]
+
+
+def test_cuda_recipe_replays_tritons_launcher_arguments() -> None:
+    """The CUDA launch recipe (run on the GPU machine by scripts/gpu-check
+    launch) from a stand-in of Triton's CudaLauncher and compiled kernel."""
+    from types import SimpleNamespace
+
+    from flagtree.launcher import registry
+
+    class CudaLauncher:
+        launch_cooperative_grid = False
+        launch_pdl = True
+
+    signature = {"x": "*fp16", "n": "i32", "one": "constexpr", "s": "fp32", "b": "u1", "k": "u64"}
+    kernel = SimpleNamespace(
+        run=CudaLauncher(),
+        function=0x1234,
+        packed_metadata=(8, 2, 4096),
+        metadata=SimpleNamespace(global_scratch_size=0, profile_scratch_size=0),
+        src=SimpleNamespace(signature=signature),
+    )
+    recipe = registry._cuda_recipe(kernel, kernel.run)
+    assert recipe == (
+        "cuda",
+        0x1234,
+        8,
+        2,
+        4096,
+        False,
+        True,
+        [(0, 0), (1, 4), (3, 12), (4, 1), (5, 9)],
+    )
+    kernel.metadata.global_scratch_size = 128
+    assert registry._cuda_recipe(kernel, kernel.run) is None, "scratch: Triton's launcher"
+    kernel.metadata.global_scratch_size = 0
+    kernel.src.signature = dict(signature, d="nvTmaDesc")
+    assert registry._cuda_recipe(kernel, kernel.run) is None, "TMA: Triton's launcher"
+
+
+def test_an_entry_that_cannot_launch_natively_declines_to_triton() -> None:
+    """A CUDA entry on a machine without libcuda declines; the call then runs
+    through Triton's path with the right result."""
+    from flagtree.launcher import registry
+
+    kernel = _fresh(_axpy)
+    x, y, out = _inputs()
+    compiled = kernel[(4,)](x, y, out, 1.0, 1000, BLOCK=256)
+    state = registry.state_for(kernel)
+    key, device, _, specialization, options, pins = state.describe(
+        kernel, (x, y, out, 1.0, 1000), {"BLOCK": 256}
+    )
+    from triton.runtime.jit import compute_cache_key
+
+    cache = kernel.device_caches[device][0]
+    triton_key = compute_cache_key({}, specialization, options)
+    slots = [(0, 0), (1, 0), (2, 0), (3, 12), (4, 4)]
+    state.add(key, compiled, cache, triton_key, pins, ("cuda", 1, 4, 1, 0, False, False, slots))
+    import ctypes.util
+
+    if ctypes.util.find_library("cuda"):
+        pytest.skip("libcuda is installed here")
+    before = launcher.stats(kernel)
+    out.zero_()
+    kernel[(4,)](x, y, out, 2.0, 1000, BLOCK=256)
+    assert torch.allclose(out, 2.0 * x + y)
+    after = launcher.stats(kernel)
+    assert after["slow_calls"] == before["slow_calls"] + 1
+    assert after["fast_launches"] == before["fast_launches"]
