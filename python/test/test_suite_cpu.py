@@ -211,3 +211,35 @@ def test_bench_reports_what_it_did_when_stopped(tmp_path):
     assert "interrupted after" in err
     assert "a partial report" in (tmp_path / "report.md").read_text()
     assert len((tmp_path / "report.csv").read_text().splitlines()) >= 3  # header + 2 rows
+
+
+def _bench_row(op, upstream=False):
+    from flagtree.suite import bench
+
+    time_fn = bench._timer(torch.device("cpu"), quick=True)
+    return bench.bench_case(op, op.cases[0], LANE, torch.device("cpu"), time_fn, upstream)
+
+
+def test_bench_times_upstream_side_by_side():
+    """The GPU lanes' upstream side (fresh kernels, flagtree suspended), run
+    here on the CPU lane, where it also works."""
+    from flagtree import activation
+    from flagtree.suite.registry import get
+
+    row = _bench_row(get("softmax"), upstream=True)
+    assert row.status == "pass", row.message
+    assert row.flagtree_ms > 0 and row.upstream_ms > 0 and row.torch_ms > 0
+    assert activation.is_active()
+
+
+def test_bench_keeps_timing_when_the_baseline_fails():
+    from dataclasses import replace
+
+    from flagtree.suite.registry import get
+
+    def broken(c, x):
+        raise RuntimeError("no such torch kernel")
+
+    row = _bench_row(replace(get("softmax"), baseline=broken))
+    assert row.status == "pass" and row.flagtree_ms > 0 and row.torch_ms is None
+    assert "torch not timed" in row.message and "no such torch kernel" in row.message

@@ -145,7 +145,7 @@ def _bench_case(op, c, lane, device, time_fn, upstream, row) -> None:
     baseline = op.baseline or op.reference
     if baseline is not None:
         sides["torch"] = (lambda: baseline(c, *inputs), contextlib.nullcontext)
-    times = _interleaved(sides, time_fn)
+    times = _interleaved(sides, time_fn, row)
     row.flagtree_ms = times["flagtree"]
     row.upstream_ms = times.get("upstream")
     row.torch_ms = times.get("torch")
@@ -156,12 +156,20 @@ def _bench_case(op, c, lane, device, time_fn, upstream, row) -> None:
 ROUNDS = 3
 
 
-def _interleaved(sides: dict, time_fn) -> dict[str, float]:
+def _interleaved(sides: dict, time_fn, row: Row) -> dict[str, float]:
     times: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(ROUNDS):
         for name, (fn, context) in sides.items():
-            with context():
-                times[name].append(time_fn(fn))
+            if name not in times:
+                continue
+            try:
+                with context():
+                    times[name].append(time_fn(fn))
+            except Exception as exc:  # noqa: BLE001 - the other sides are still timed
+                if name == "flagtree":
+                    raise
+                del times[name]
+                row.message += f" {name} not timed: {runner.describe_error(exc)}"
     return {name: min(values) for name, values in times.items()}
 
 
