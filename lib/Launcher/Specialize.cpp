@@ -48,7 +48,13 @@ TritonTypes &TritonTypes::get() {
 namespace {
 
 bool sameName(PyObject *a, PyObject *b) {
-  return a == b || PyUnicode_Compare(a, b) == 0;
+  if (a == b)
+    return true;
+  // Two interned strings are equal only when they are the same object
+  // (parameter and keyword names are interned by the compiler).
+  if (PyUnicode_CHECK_INTERNED(a) && PyUnicode_CHECK_INTERNED(b))
+    return false;
+  return PyUnicode_Compare(a, b) == 0;
 }
 
 PyObject *internedName(const char *s) {
