@@ -243,3 +243,17 @@ def test_bench_keeps_timing_when_the_baseline_fails():
     row = _bench_row(replace(get("softmax"), baseline=broken))
     assert row.status == "pass" and row.flagtree_ms > 0 and row.torch_ms is None
     assert "torch not timed" in row.message and "no such torch kernel" in row.message
+
+
+def test_bench_never_overwrites_other_files(tmp_path, capsys):
+    mine = tmp_path / "report.md"
+    mine.write_text("# my notes\n")
+    code, out = _bench(["-k", "relu6", "--out", str(tmp_path)], capsys)
+    assert code == 2
+    assert "report.md there is not a flagtree bench report" in out.err
+    assert mine.read_text() == "# my notes\n"
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    code, out = _bench(["-k", "relu6", "--out", str(a_file)], capsys)
+    assert code == 2 and "exists and is not a folder" in out.err
+    assert a_file.read_text() == "x"

@@ -38,10 +38,15 @@ def _raise_interrupt(signum, frame):
 
 def _run(args: argparse.Namespace) -> int:
     from .bench import LANES, BenchError, run_bench
-    from .report import summary, write_report
+    from .report import ReportError, check_out_dir, summary, write_report
 
     if args.lane not in LANES:
         print(f"flagtree bench: unknown lane {args.lane!r}", file=sys.stderr)
+        return 2
+    try:
+        check_out_dir(Path(args.out))
+    except ReportError as exc:
+        print(f"flagtree bench: {exc}", file=sys.stderr)
         return 2
     rows: list = []
     interrupted = False

@@ -180,6 +180,31 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
+class ReportError(Exception):
+    """The report cannot be written where asked."""
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuses a folder whose report.md or report.csv is not an earlier
+    bench report (never overwrite a user's own file), or that cannot be
+    created; called before the bench runs."""
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"--out {out}: exists and is not a folder")
+    for name, head in (("report.md", "# flagtree bench"), ("report.csv", ",".join(CSV_FIELDS))):
+        path = out / name
+        if path.exists():
+            try:
+                first = path.read_text().split("\n", 1)[0]
+            except (OSError, UnicodeDecodeError):
+                first = ""
+            if not first.startswith(head):
+                raise ReportError(f"--out {out}: {name} there is not a flagtree bench report")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"--out {out}: {exc.strerror}") from None
+
+
 def write_report(
     rows: list[Row], out: Path, lane: str, command: str, device: str, note: str = ""
 ) -> list[Path]:
