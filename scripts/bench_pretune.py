@@ -168,6 +168,15 @@ def _side_by_side(launch, configs: list, rounds: int) -> dict:
     return best
 
 
+def _launch_us(kernel, launch: pretune.Launch, device: str, calls: int = 200) -> float:
+    _sync(device)
+    start = time.perf_counter()
+    for _ in range(calls):
+        _call(kernel, launch)
+    _sync(device)
+    return (time.perf_counter() - start) / calls * 1e6
+
+
 def _gap_rows(what: str, gaps: list[float]) -> list[str]:
     ordered = sorted(gaps)
     p90 = ordered[int(0.9 * (len(ordered) - 1))]
@@ -229,6 +238,19 @@ def main() -> int:
         _sync(device)
         table_s += time.perf_counter() - start
 
+    # 3c. Cost of one launch of a tuned key: the Autotuner's cache alone vs
+    # through the table's wrapper (the smallest shape, so launch cost shows).
+    small = launches[0]
+    plain_us, table_us = [], []
+    for _ in range(5):
+        plain_us.append(_launch_us(plain, small, device))
+        table_us.append(_launch_us(kernel, small, device))
+    lookups = 10000
+    start = time.perf_counter()
+    for _ in range(lookups):
+        _ = autotune_key(served, small.args, small.kwargs) in served.cache
+    lookup_us = (time.perf_counter() - start) / lookups * 1e6
+
     # 4. Gap of the table's choice to autotune's best.
     gaps, table_gaps, tuner_gaps, same, exact = [], [], [], 0, 0
     for launch in launches:
@@ -257,6 +279,10 @@ def main() -> int:
         f"| workload with plain autotune | {plain_s:.2f} s |",
         f"| workload with the PreTune table | {table_s:.3f} s |",
         f"| speed-up of the workload | {plain_s / table_s:.0f}x |",
+        f"| one launch of a tuned key (M = {ms[0]}): Autotuner cache / through the table's "
+        f"wrapper, median of 5 x 200 | {statistics.median(plain_us):.1f} us / "
+        f"{statistics.median(table_us):.1f} us |",
+        f"| the wrapper's own work per launch (key + lookup) | {lookup_us:.1f} us |",
         f"| shapes answered by an exact bucket / the nearest bucket | {exact} / "
         f"{len(ms) - exact} |",
         f"| shapes where the table's config is autotune's choice | {same} / {len(ms)} |",

@@ -54,6 +54,10 @@ def test_key_is_the_one_the_autotuner_caches(bench_calls) -> None:
     tuner[lambda meta: (3,)](x, out, n=300)
     assert list(tuner.cache) == [pretune.autotune_key(tuner, (x, out), {"n": 300})]
     assert bench_calls[0] == 2
+    tuner[lambda meta: (3,)](x.half(), out.half(), 200)
+    kwargs = {"grid": None, "warmup": False}
+    assert list(tuner.cache)[1] == pretune.autotune_key(tuner, (x.half(), out.half(), 200), kwargs)
+    assert list(tuner.cache)[1] == (200, "torch.float16", "torch.float16")
 
 
 def test_table_buckets_are_used_with_no_benchmarking(tmp_path: Path, bench_calls) -> None:

@@ -30,6 +30,13 @@ def _cmd_search(args: argparse.Namespace) -> int:
     except (PretuneError, TableRejected) as exc:
         print(f"flagtree pretune: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(
+            f"flagtree pretune: interrupted; the buckets finished are in {args.db}, "
+            "the same command resumes",
+            file=sys.stderr,
+        )
+        return 130
     print(
         f"{args.db}: {report.tuned} bucket(s) tuned, {report.skipped} already stored, "
         f"{report.seconds:.1f} s, {report.workers} worker(s)"

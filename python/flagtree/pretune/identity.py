@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import numbers
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,13 +124,32 @@ def autotune_key(tuner: Autotuner, args: tuple, kwargs: dict) -> tuple:
     arguments that were passed, then the dtype (as text) of every argument
     that has one, in call order.
     """
+    names, key_positions = _layout(tuner)
+    if len(args) <= len(tuner.arg_names) and names.isdisjoint(kwargs):
+        # Every kernel argument passed by position (the usual launch): the
+        # same key, without building the merged argument dict.
+        key = [args[i] for i in key_positions if i < len(args)]
+        key.extend(str(v.dtype) for v in args if hasattr(v, "dtype"))
+        return tuple(key)
     named = dict(zip(tuner.arg_names, args, strict=False))
     named.update(kwargs)
-    names = set(tuner.arg_names)
     passed = {k: v for k, v in named.items() if k in names}
     key = [passed[k] for k in tuner.keys if k in passed]
     key.extend(str(v.dtype) for v in passed.values() if hasattr(v, "dtype"))
     return tuple(key)
+
+
+#: Autotuner -> (its argument names as a set, the positions of its key arguments).
+_ARG_LAYOUT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _layout(tuner: Autotuner) -> tuple[frozenset, tuple[int, ...]]:
+    layout = _ARG_LAYOUT.get(tuner)
+    if layout is None:
+        positions = {name: i for i, name in enumerate(tuner.arg_names)}
+        key_positions = tuple(positions[k] for k in tuner.keys if k in positions)
+        layout = _ARG_LAYOUT[tuner] = (frozenset(tuner.arg_names), key_positions)
+    return layout
 
 
 def key_to_text(key: tuple) -> str:
