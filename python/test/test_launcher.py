@@ -474,3 +474,31 @@ def test_an_entry_that_cannot_launch_natively_declines_to_triton() -> None:
     after = launcher.stats(kernel)
     assert after["slow_calls"] == before["slow_calls"] + 1
     assert after["fast_launches"] == before["fast_launches"]
+
+
+def test_missing_extension_leaves_tritons_path_with_one_note() -> None:
+    """An extension built for another Python does not import: flagtree says
+    so once and kernels launch through Triton's path."""
+    code = """
+import importlib.abc, sys, warnings
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "flagtree.launcher._launcher":
+            raise ImportError("built for another Python")
+sys.meta_path.insert(0, Block())
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    import torch, triton
+    from flagtree import launcher
+    from flagtree.examples import CASES
+    case = CASES[0]
+    inputs = case.make_inputs(torch.device("cpu"))
+    for _ in range(2):
+        assert torch.allclose(case.launch(case.kernel, inputs).float(),
+                              case.reference(inputs).float(), 1e-3, 1e-3)
+notes = [w for w in caught if "C++ launcher is not available" in str(w.message)]
+print(launcher.is_enabled(), len(notes))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "1"]
