@@ -120,7 +120,10 @@ _BASE = {dtype: torch.zeros(64, dtype=dtype) for dtype in _DTYPES}
 def _tensor(rng: random.Random):
     base = _BASE[rng.choice(_DTYPES)]
     offset = rng.choice([0, 0, 1, 2, 3, 4, 8, 16])
-    return base[offset:]
+    view = base[offset:]
+    if view.is_floating_point() and rng.random() < 0.2:
+        return torch.nn.Parameter(view, requires_grad=False)
+    return view
 
 
 def _runtime_value(rng: random.Random):
