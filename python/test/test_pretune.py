@@ -296,3 +296,11 @@ def test_a_pretuned_call_is_one_ordinary_jit_run_with_the_tables_config(
     assert torch.equal(out, x * 2)
     (call,) = recorder.calls
     assert call["BLOCK"] == 256 and call["warmup"] is False and callable(call["grid"])
+
+
+def test_warmup_compiles_every_config_as_the_autotuner_does(tmp_path: Path) -> None:
+    kernel = pretune.attach(w.make_tuner(), tmp_path / "t.db")
+    x = torch.randn(64)
+    compiled = kernel.warmup(x, torch.empty_like(x), 64, grid=(1,))
+    assert len(compiled) == len(w.CONFIGS)
+    assert kernel.configs is kernel.autotuner.configs

@@ -109,6 +109,10 @@ class PretunedKernel(KernelInterface):
                 return self._run_unseen(key, args, kwargs)
         return tuner.run(*args, **kwargs)
 
+    def warmup(self, *args, **kwargs):
+        """Compiles every config ahead of time, as ``Autotuner.warmup`` does."""
+        return self.autotuner.warmup(*args, **kwargs)
+
     def _run_unseen(self, key: tuple, args: tuple, kwargs: dict):
         tuner = self.autotuner
         if self.on_miss == "nearest":
