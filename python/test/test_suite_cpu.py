@@ -257,3 +257,15 @@ def test_bench_never_overwrites_other_files(tmp_path, capsys):
     code, out = _bench(["-k", "relu6", "--out", str(a_file)], capsys)
     assert code == 2 and "exists and is not a folder" in out.err
     assert a_file.read_text() == "x"
+
+
+def test_bench_resume_runs_only_what_is_missing(tmp_path, capsys):
+    code, _ = _bench(["--quick", "-k", "relu6", "--out", str(tmp_path)], capsys)
+    assert code == 0
+    first = (tmp_path / "report.csv").read_text().splitlines()[1]
+    code, out = _bench(["--quick", "-k", "relu*", "--resume", "--out", str(tmp_path)], capsys)
+    assert code == 0
+    assert "resuming after 1 variants" in out.err and "1/1" in out.err
+    lines = (tmp_path / "report.csv").read_text().splitlines()
+    assert lines[1] == first  # kept as measured
+    assert [line.split(",")[0] for line in lines[1:]] == ["relu6", "relu"]

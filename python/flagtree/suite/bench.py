@@ -199,18 +199,29 @@ def run_bench(
     quick: bool = False,
     family: str | None = None,
     rows: list[Row] | None = None,
+    on_row: Callable[[list[Row]], None] | None = None,
 ) -> list[Row]:
     """Benchmarks the selected operators, appending to `rows` as it goes
-    (so that a caller still has the rows done when it is interrupted)."""
+    (so that a caller still has the rows done when it is interrupted) and
+    calling on_row(rows) after each. Variants already in `rows` (an earlier,
+    interrupted run) are not run again."""
     device = check_lane(lane)
     ops = select(pattern, family)
-    work = [(op, c) for op in ops for c in (_quick_cases(op) if quick else op.bench_cases)]
+    rows = [] if rows is None else rows
+    done = {(r.op, r.case) for r in rows}
+    work = [
+        (op, c)
+        for op in ops
+        for c in (_quick_cases(op) if quick else op.bench_cases)
+        if (op.name, c.label) not in done
+    ]
     time_fn = _timer(device, quick)
     progress = Progress(len(work))
-    rows = [] if rows is None else rows
     for op, c in work:
         rows.append(bench_case(op, c, lane, device, time_fn, upstream=lane != "cpu"))
         progress.step(f"{op.name} {c.label} {rows[-1].status}")
+        if on_row is not None:
+            on_row(rows)
     return rows
 
 

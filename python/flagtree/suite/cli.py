@@ -38,7 +38,7 @@ def _raise_interrupt(signum, frame):
 
 def _run(args: argparse.Namespace) -> int:
     from .bench import LANES, BenchError, run_bench
-    from .report import ReportError, check_out_dir, summary, write_report
+    from .report import ReportError, check_out_dir, read_csv, summary, write_csv, write_report
 
     if args.lane not in LANES:
         print(f"flagtree bench: unknown lane {args.lane!r}", file=sys.stderr)
@@ -48,13 +48,20 @@ def _run(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"flagtree bench: {exc}", file=sys.stderr)
         return 2
+    out = Path(args.out)
     rows: list = []
+    if args.resume and (out / "report.csv").exists():
+        rows = read_csv(out / "report.csv")
+        print(f"flagtree bench: resuming after {len(rows)} variants", file=sys.stderr)
     interrupted = False
     # A time limit (`timeout`) stops the bench with SIGTERM: the operators
     # done by then are still reported.
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        run_bench(args.lane, args.k, args.quick, args.family, rows)
+        # report.csv is rewritten after every variant: even a killed run
+        # leaves what it measured, and --resume goes on from there
+        run_bench(args.lane, args.k, args.quick, args.family, rows,
+                  on_row=lambda done: write_csv(done, out / "report.csv"))  # fmt: skip
     except BenchError as exc:
         print(f"flagtree bench: {exc}", file=sys.stderr)
         return 2
@@ -67,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
         return 130 if interrupted else 2
     command = _command_line()
     note = f"Interrupted after {len(rows)} variants: a partial report." if interrupted else ""
-    written = write_report(rows, Path(args.out), args.lane, command, _device_name(args.lane), note)
+    written = write_report(rows, out, args.lane, command, _device_name(args.lane), note)
     counts = summary(rows)
     print(
         f"{counts['operators']} operators: {counts['pass']} passed, {counts['known']} listed "
@@ -86,9 +93,16 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     )
     bench.add_argument("--lane", default="cpu", help="cpu, nvidia or amd (default cpu)")
     bench.add_argument(
-        "--quick", action="store_true", help="small shapes and short timing (seconds per operator)"
+        "--quick",
+        action="store_true",
+        help="mid-sized shapes and short timing (seconds per operator)",
     )
     bench.add_argument("-k", metavar="PATTERN", help="operators whose name matches (glob)")
     bench.add_argument("--family", help="one family only (unary, matmul, ...)")
+    bench.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the variants of OUT/report.csv (an interrupted run) and run the others",
+    )
     bench.add_argument("--out", default="bench-report", help="folder for report.md/csv and plots")
     bench.set_defaults(run=_run)

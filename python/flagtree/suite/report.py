@@ -19,8 +19,9 @@ CSV_FIELDS = (
 )  # fmt: skip
 
 
-def _fmt(value: float | None, digits: int = 3) -> str:
-    return "" if value is None else f"{value:.{digits}g}" if value < 0.01 else f"{value:.{digits}f}"
+def _fmt(value: float | None) -> str:
+    """Four significant digits (ratios near 1 then read 1.000, 0.9987)."""
+    return "" if value is None else f"{value:#.4g}".rstrip(".")
 
 
 def geomean(values: list[float]) -> float | None:
@@ -29,14 +30,39 @@ def geomean(values: list[float]) -> float | None:
 
 
 def write_csv(rows: list[Row], path: Path) -> None:
+    """Times to 6 significant digits, and ratios of the times as written, so
+    that reading the file back (--resume) and writing it again changes
+    nothing."""
+
+    def ms(value: float | None) -> str:
+        return "" if value is None else f"{value:.6g}"
+
+    def ratio(a: str, b: str) -> str:
+        return _fmt(float(a) / float(b)) if a and b and float(b) else ""
+
     with path.open("w", newline="") as f:
         out = csv.writer(f)
         out.writerow(CSV_FIELDS)
         for r in rows:
+            ours, torch_ms, upstream = ms(r.flagtree_ms), ms(r.torch_ms), ms(r.upstream_ms)
             out.writerow([
-                r.op, r.family, r.case, r.status, _fmt(r.flagtree_ms, 4), _fmt(r.torch_ms, 4),
-                _fmt(r.upstream_ms, 4), _fmt(r.vs_torch), _fmt(r.vs_upstream), r.message,
+                r.op, r.family, r.case, r.status, ours, torch_ms, upstream,
+                ratio(ours, torch_ms), ratio(ours, upstream), r.message,
             ])  # fmt: skip
+
+
+def read_csv(path: Path) -> list[Row]:
+    """The rows of an earlier report.csv (to resume a run)."""
+
+    def number(text: str) -> float | None:
+        return float(text) if text else None
+
+    with path.open(newline="") as f:
+        return [
+            Row(r["op"], r["family"], r["case"], r["status"], r["message"],
+                number(r["flagtree_ms"]), number(r["torch_ms"]), number(r["upstream_ms"]))
+            for r in csv.DictReader(f)
+        ]  # fmt: skip
 
 
 def summary(rows: list[Row]) -> dict[str, dict[str, int]]:
@@ -95,10 +121,10 @@ def write_markdown(
             continue
         lines += ["", f"## {family}", "", header + " | note |", rule + "|---|"]
         for r in fam:
-            cells = [r.op, r.case, r.status, _fmt(r.flagtree_ms, 4), _fmt(r.torch_ms, 4),
+            cells = [r.op, r.case, r.status, _fmt(r.flagtree_ms), _fmt(r.torch_ms),
                      _fmt(r.vs_torch)]  # fmt: skip
             if has_upstream:
-                cells += [_fmt(r.upstream_ms, 4), _fmt(r.vs_upstream)]
+                cells += [_fmt(r.upstream_ms), _fmt(r.vs_upstream)]
             cells.append(r.message.replace("|", "\\|")[:160])
             lines.append("| " + " | ".join(cells) + " |")
     path.write_text("\n".join(lines) + "\n")
