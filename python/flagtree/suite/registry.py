@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -70,9 +70,9 @@ class Operator:
     #: namespace, so that the runner can give it freshly jitted copies
     kernels: tuple[Any, ...]
     make_inputs: InputMaker
-    #: launch(k, *inputs, case) -> output tensor(s), k.<kernel name> to run
+    #: launch(k, case, *inputs) -> output tensor(s); k.<kernel name> to run
     launch: Callable[..., Any]
-    #: reference(*inputs, case) -> output tensor(s), computed with torch
+    #: reference(case, *inputs) -> output tensor(s), computed with torch
     reference: Callable[..., Any] | None
     cases: tuple[Case, ...]
     bench_cases: tuple[Case, ...]
@@ -88,8 +88,6 @@ class Operator:
     #: baseline(case, *inputs) timed as "torch" where the reference is not
     #: the plain torch call (it computes in float64, or through autograd)
     baseline: Callable[..., Any] | None = None
-    description: str = ""
-    extra: dict = field(default_factory=dict)
 
     def kernel_namespace(self, rejit: Callable[[Any], Any] | None = None) -> SimpleNamespace:
         return SimpleNamespace(**{k.fn.__name__: (rejit(k) if rejit else k) for k in self.kernels})
