@@ -8,7 +8,7 @@ import torch.nn.functional as F
 import triton
 import triton.language as tl
 
-from .._common import F16, normal, pow2
+from .._common import BF16, F16, normal, pow2
 from ..registry import add, case
 
 EPS = 1e-5
@@ -205,7 +205,7 @@ def _with_dy(c, device, gen):
     return (*_norm_inputs(c, device, gen), normal(c, device, gen))
 
 
-CASES = (case((13, 100)), case((8, 768), F16))
+CASES = (case((13, 100)), case((8, 768), F16), case((5, 512), BF16))
 BENCH = (case((4096, 4096)), case((4096, 4096), F16))
 Q = {"quick_cases": (case((512, 1024)),)}
 NORM_TOL = {"atol": 1e-4, "rtol": 1e-4, "half_atol": 2e-2, "half_rtol": 1e-2}

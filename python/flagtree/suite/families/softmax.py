@@ -8,7 +8,7 @@ import torch.nn.functional as F
 import triton
 import triton.language as tl
 
-from .._common import F16, integers, normal, pow2, uniform
+from .._common import BF16, F16, integers, normal, pow2, uniform
 from ..registry import add, case
 
 
@@ -177,7 +177,7 @@ def _softmax_bwd_ref(log, precision=torch.float64):
     return reference
 
 
-ROW_CASES = (case((13, 100)), case((4, 1000), F16))
+ROW_CASES = (case((13, 100)), case((4, 1000), F16), case((6, 333), BF16))
 ROW_BENCH = (case((4096, 1024)), case((4096, 1024), F16))
 ROW_QUICK = (case((512, 1024)),)
 
