@@ -177,6 +177,16 @@ def _launch_us(kernel, launch: pretune.Launch, device: str, calls: int = 200) ->
     return (time.perf_counter() - start) / calls * 1e6
 
 
+def _name(config) -> str:
+    kw = config.kwargs
+    return f"{kw['BM']}x{kw['BN']}x{kw['BK']}/w{config.num_warps}s{config.num_stages}"
+
+
+def kernel_bucket(kernel, key: tuple) -> tuple:
+    """The table bucket that answered ``key``."""
+    return pretune.nearest_bucket(key, kernel.buckets)
+
+
 def _gap_rows(what: str, gaps: list[float]) -> list[str]:
     ordered = sorted(gaps)
     p90 = ordered[int(0.9 * (len(ordered) - 1))]
@@ -195,6 +205,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the re-measurement")
     parser.add_argument("--tune-rounds", type=int, default=3, help="rounds of the offline search")
     parser.add_argument("--out", help="also write the result table (markdown) here")
+    parser.add_argument("--detail", help="write per-shape times of every config here (CSV)")
     args = parser.parse_args()
     os.environ["TRITON_CACHE_DIR"] = tempfile.mkdtemp(prefix="flagtree-bench-pretune-")
     spec = LANES[args.lane]
@@ -253,6 +264,7 @@ def main() -> int:
 
     # 4. Gap of the table's choice to autotune's best.
     gaps, table_gaps, tuner_gaps, same, exact = [], [], [], 0, 0
+    detail = [["M", "bucket", "table config", "autotune config", *map(_name, served.configs)]]
     for launch in launches:
         key = autotune_key(served, launch.args, launch.kwargs)
         measured = timings[key]
@@ -263,6 +275,10 @@ def main() -> int:
         again = _side_by_side(launch, served.configs, args.rounds)
         fastest = min(again.values())
         table_gaps.append(again[chosen] / fastest - 1.0)
+        detail.append(
+            [key[0], kernel_bucket(kernel, key)[0], _name(chosen), _name(picked)]
+            + [f"{again[c]:.4f}" for c in served.configs]
+        )
         tuner_gaps.append(again[picked] / fastest - 1.0)
 
     lines = [
@@ -293,6 +309,8 @@ def main() -> int:
         *_gap_rows("autotune's choice vs the fastest, re-measured", tuner_gaps),
     ]
     text = "\n".join(lines) + "\n"
+    if args.detail:
+        Path(args.detail).write_text("\n".join(",".join(map(str, row)) for row in detail) + "\n")
     if args.out:
         Path(args.out).write_text(text)
     print(text)
