@@ -142,10 +142,12 @@ KernelState *stateOf(PyObject *jitfn, nb::object &holder) {
   holder = jitAttr(jitfn, runtime().nState);
   if (!holder.is_valid() || holder.is_none())
     return nullptr;
-  KernelState *state = nullptr;
-  if (!nb::try_cast<KernelState *>(holder, state))
+  // The state's exact type, then its C++ object (no nanobind cast lookup).
+  static PyObject *stateType = nb::type<KernelState>().ptr();
+  if (reinterpret_cast<PyObject *>(Py_TYPE(holder.ptr())) != stateType ||
+      !nb::inst_ready(holder))
     return nullptr;
-  return state;
+  return nb::inst_ptr<KernelState>(holder);
 }
 
 /// Whether Triton's cache still maps the entry's key to its kernel (a
