@@ -284,11 +284,11 @@ def _search_in_workers(ref, lane, count, shapes, done, store, rounds) -> None:
 def _worker(ref, lane, index, tasks, results, done, rounds) -> None:
     """One search worker process, bound to device ``index``."""
     try:
-        workload = load_workload(ref)
         if lane != "cpu":
             import torch
 
-            torch.cuda.set_device(index)
+            torch.cuda.set_device(index)  # before anything touches a device
+        workload = load_workload(ref)
         tuner = autotuner_of(workload.kernel)
         device = _device(lane, index)
         while (shape := tasks.get()) is not None:
