@@ -304,3 +304,14 @@ def test_warmup_compiles_every_config_as_the_autotuner_does(tmp_path: Path) -> N
     compiled = kernel.warmup(x, torch.empty_like(x), 64, grid=(1,))
     assert len(compiled) == len(w.CONFIGS)
     assert kernel.configs is kernel.autotuner.configs
+
+
+def test_decorator_form_and_heuristics_outside_are_handled(tmp_path: Path, bench_calls) -> None:
+    path = tmp_path / "t.db"
+    _table(path, {1024: LARGE})
+    kernel = pretune.pretuned(path)(w.make_tuner())
+    x, out = w.launch_scale(kernel, 1024)
+    assert torch.equal(out, x * 2) and bench_calls[0] == 0
+    outer = w.triton.heuristics({"unused": lambda args: 1})(w.make_tuner())
+    with pytest.raises(pretune.PretuneError, match=r"workloads\.py:\d+: .*\(outermost\)"):
+        pretune.attach(outer, path)

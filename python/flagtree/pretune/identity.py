@@ -84,11 +84,13 @@ def kernel_location(tuner: Autotuner) -> str:
 
 
 def _where(kernel: Any) -> str:
-    base = getattr(kernel, "base_fn", None) or getattr(kernel, "fn", None)
-    code = getattr(base, "__code__", None)
-    if code is None:
-        return ""
-    return f"{code.co_filename}:{code.co_firstlineno}: "
+    """``file:line: `` of the Python function under any wrappers, or ``""``."""
+    for _ in range(8):  # through autotune / heuristics / jit wrappers
+        code = getattr(kernel, "__code__", None)
+        if code is not None:
+            return f"{code.co_filename}:{code.co_firstlineno}: "
+        kernel = getattr(kernel, "fn", None)
+    return ""
 
 
 def active_lane() -> tuple[str, str]:
