@@ -50,7 +50,8 @@ flagtree_cpu_compile_ms(const flagtree_cpu_kernel *kernel);
 
 /// Runs the grid `grid_x * grid_y * grid_z`. `args[i]` points to the value
 /// of argument i: a `void *` for a pointer argument, an int32_t for `i32`,
-/// a float for `fp32`, and so on. `num_threads` 0 uses every core; programs
+/// a float for `fp32`, and so on. `num_threads` 0 uses FLAGTREE_CPU_THREADS
+/// when set, else every core the process may run on; programs
 /// are spread over the threads, one program runs on the caller's thread.
 /// Returns 0 on success.
 FLAGTREE_CPU_EXPORT int flagtree_cpu_launch(flagtree_cpu_kernel *kernel,

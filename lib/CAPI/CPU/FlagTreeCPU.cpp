@@ -37,6 +37,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <sched.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -407,6 +408,24 @@ private:
   unsigned pending = 0;
 };
 
+/// FLAGTREE_CPU_THREADS when set to a positive number, else the cores this
+/// process may run on (taskset and cgroup cpusets narrow them).
+unsigned defaultThreads() {
+  static const unsigned threads = [] {
+    if (const char *text = std::getenv("FLAGTREE_CPU_THREADS")) {
+      char *end = nullptr;
+      long value = std::strtol(text, &end, 10);
+      if (end != text && *end == '\0' && value > 0)
+        return static_cast<unsigned>(std::min<long>(value, 1024));
+    }
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+      return static_cast<unsigned>(CPU_COUNT(&set));
+    return std::max(1u, std::thread::hardware_concurrency());
+  }();
+  return threads;
+}
+
 } // namespace
 
 extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
@@ -419,7 +438,7 @@ extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
   if (programs == 0)
     return 0;
   if (num_threads == 0)
-    num_threads = std::max(1u, std::thread::hardware_concurrency());
+    num_threads = defaultThreads();
   uint64_t workers = std::min<uint64_t>(num_threads, programs);
 
   std::atomic<uint64_t> next{0};

@@ -38,6 +38,10 @@ public:
   /// Lowers the body of the source function into the target function.
   mlir::LogicalResult run();
 
+  /// Width of the target's vector registers: reductions along the innermost
+  /// dimension first combine register-wide chunks lane by lane.
+  unsigned vectorWidthBits = 128;
+
   /// The type a `tt` value takes after lowering: pointers become `index`
   /// offsets (tensors of them for tensors of pointers).
   static mlir::Type convertType(mlir::Type type);
@@ -54,6 +58,9 @@ private:
   mlir::LogicalResult lowerIf(mlir::scf::IfOp op);
   mlir::LogicalResult lowerWhile(mlir::scf::WhileOp op);
   mlir::LogicalResult lowerReduce(flagtree::tt::ReduceOp op);
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  reduceAlong(flagtree::tt::ReduceOp op, mlir::ValueRange inputs,
+              unsigned axis);
   mlir::LogicalResult lowerDot(flagtree::tt::DotOp op);
   mlir::LogicalResult lowerShapeOp(mlir::Operation *op);
   mlir::LogicalResult unsupported(mlir::Operation *op);

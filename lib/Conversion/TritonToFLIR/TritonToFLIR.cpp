@@ -366,10 +366,59 @@ LogicalResult KernelLowering::lowerDot(tt::DotOp dot) {
 
 LogicalResult KernelLowering::lowerReduce(tt::ReduceOp reduce) {
   unsigned axis = reduce.getAxis();
-  unsigned n = reduce.getSrcs().size();
-  SmallVector<Value> inits, rests;
+  SmallVector<Value> inputs;
+  unsigned maxBits = 8;
   for (Value src : reduce.getSrcs()) {
-    Value lowered = map.lookup(src);
+    inputs.push_back(map.lookup(src));
+    Type element = getElementTypeOrSelf(src.getType());
+    maxBits = std::max(maxBits, element.isIntOrFloat()
+                                    ? element.getIntOrFloatBitWidth()
+                                    : 64u);
+  }
+  auto type = cast<RankedTensorType>(inputs.front().getType());
+  int64_t size = type.getDimSize(axis);
+  int64_t lanes = vectorWidthBits / maxBits;
+  // Along the innermost dimension, first combine register-wide chunks lane
+  // by lane (N -> lanes, vector operations), then the lanes (lanes -> 1).
+  // Triton's reduction order is unspecified too (a tree on GPUs).
+  if (axis + 1 == unsigned(type.getRank()) && lanes > 1 && size % lanes == 0 &&
+      size / lanes >= 2) {
+    SmallVector<int64_t> shape(type.getShape());
+    shape[axis] = size / lanes;
+    shape.push_back(lanes);
+    SmallVector<ReassociationIndices> groups;
+    for (unsigned d = 0; d < axis; ++d)
+      groups.push_back({int64_t(d)});
+    groups.push_back({int64_t(axis), int64_t(axis) + 1});
+    for (Value &input : inputs)
+      input = tensor::ExpandShapeOp::create(
+          b, loc, cast<RankedTensorType>(input.getType()).clone(shape), input,
+          groups);
+    FailureOr<SmallVector<Value>> chunks = reduceAlong(reduce, inputs, axis);
+    if (failed(chunks))
+      return failure();
+    inputs = *chunks;
+  }
+  FailureOr<SmallVector<Value>> results = reduceAlong(reduce, inputs, axis);
+  if (failed(results))
+    return failure();
+  loc = reduce.getLoc();
+  for (auto [result, lowered] : llvm::zip(reduce.getResults(), *results)) {
+    if (!isa<RankedTensorType>(result.getType()))
+      lowered = tensor::ExtractOp::create(b, loc, lowered, ValueRange{});
+    map.map(result, lowered);
+  }
+  return success();
+}
+
+/// Reduces `inputs` (the lowered sources of `reduce`, or reshaped forms of
+/// them) along `axis` with the combine region of `reduce`.
+FailureOr<SmallVector<Value>> KernelLowering::reduceAlong(tt::ReduceOp reduce,
+                                                          ValueRange inputs,
+                                                          unsigned axis) {
+  unsigned n = inputs.size();
+  SmallVector<Value> inits, rests;
+  for (Value lowered : inputs) {
     auto type = cast<RankedTensorType>(lowered.getType());
     SmallVector<int64_t> shape(type.getShape());
     shape.erase(shape.begin() + axis);
@@ -384,15 +433,14 @@ LogicalResult KernelLowering::lowerReduce(tt::ReduceOp reduce) {
         b, loc, type.clone(shape), lowered, offsets, sizes, strides));
     offsets[axis] = b.getIndexAttr(1);
     sizes[axis] = b.getIndexAttr(type.getDimSize(axis) - 1);
-    auto restType = cast<RankedTensorType>(type);
     SmallVector<int64_t> restShape(type.getShape());
     restShape[axis] -= 1;
     rests.push_back(tensor::ExtractSliceOp::create(
-        b, loc, restType.clone(restShape), lowered, offsets, sizes, strides));
+        b, loc, type.clone(restShape), lowered, offsets, sizes, strides));
   }
   SmallVector<Value> results = inits;
   int64_t axisSize =
-      cast<RankedTensorType>(reduce.getSrcs()[0].getType()).getDimSize(axis);
+      cast<RankedTensorType>(inputs.front().getType()).getDimSize(axis);
   if (axisSize > 1) {
     Block &combine = reduce.getCombineOp().front();
     LogicalResult bodyResult = success();
@@ -420,13 +468,7 @@ LogicalResult KernelLowering::lowerReduce(tt::ReduceOp reduce) {
       return failure();
     results = llvm::to_vector_of<Value>(linalgReduce.getResults());
   }
-  loc = reduce.getLoc();
-  for (auto [result, lowered] : llvm::zip(reduce.getResults(), results)) {
-    if (!isa<RankedTensorType>(result.getType()))
-      lowered = tensor::ExtractOp::create(b, loc, lowered, ValueRange{});
-    map.map(result, lowered);
-  }
-  return success();
+  return results;
 }
 
 //===----------------------------------------------------------------------===//
@@ -644,6 +686,9 @@ struct ConvertTritonToFLIR
     : public flagtree::impl::ConvertTritonToFLIRBase<ConvertTritonToFLIR> {
   using Base::Base;
 
+  /// From the target description, for the kernels being converted.
+  unsigned vectorWidthBits = 128;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string error;
@@ -654,6 +699,7 @@ struct ConvertTritonToFLIR
       return signalPassFailure();
     }
     module->setAttr("flir.target", description->toAttr(&getContext()));
+    vectorWidthBits = description->vectorWidthBits;
 
     // Private functions are `@triton.jit` helpers: lowered at their call
     // sites (CallLowering.cpp), then dropped.
@@ -714,6 +760,7 @@ struct ConvertTritonToFLIR
     builder.createBlock(&function.getBody(), {}, inputs, locations);
 
     KernelLowering lowering(kernel, function);
+    lowering.vectorWidthBits = vectorWidthBits;
     if (mlir::failed(lowering.run())) {
       function.erase();
       return failure();

@@ -68,6 +68,7 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   // compute in f32 and expand the bf16 conversions to integer code, so the
   // JIT needs no compiler-runtime helpers.
   pm.addPass(math::createMathExtendToSupportedTypes());
+  pm.addNestedPass<func::FuncOp>(createCPUApproximateMath());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"bf16"};
   pm.addPass(arith::createArithEmulateUnsupportedFloats(emulate));

@@ -89,4 +89,22 @@ def CPUStackAllocateBuffers : Pass<"flagtree-cpu-stack-allocate-buffers",
   ];
 }
 
+def CPUApproximateMath : Pass<"flagtree-cpu-approximate-math",
+                              "::mlir::func::FuncOp"> {
+  let summary = "Vector math functions as inline polynomials";
+  let description = [{
+    LLVM lowers a math function on a vector (`math.exp` on `vector<8xf32>`)
+    to one libm call per lane. This pass rewrites the f32 vector forms of
+    exp, exp2, expm1, log, log2, log1p, tanh and erf into MLIR's polynomial
+    approximations, which stay in vector registers. They keep the special
+    values (exp(-inf) = 0, log(0) = -inf, NaN in, NaN out) and are accurate
+    to a few ulp, as GPUs' fast math functions are. Scalar ops keep calling
+    libm.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // FLAGTREE_TARGET_CPU_PASSES_TD
