@@ -16,13 +16,6 @@ class KnownFailure:
     match: str
 
 
-LIBDEVICE = KnownFailure(
-    "`triton.language.extra.libdevice` calls do not resolve through `kernel[grid]`: the CPU "
-    "backend's `get_module_map()` is empty, so Triton's front end fails before flagtree "
-    "sees the kernel (the lane itself lowers these functions)",
-    # the front end's own error, which varies with the expression around the call
-    "NoneType",
-)
 BOOL_STORE = KnownFailure(
     "the result is a torch.bool tensor: Triton stores i1 values through a pointer bitcast "
     "to i8, which the CPU lane does not lower yet",
@@ -32,13 +25,6 @@ BOOL_STORE = KnownFailure(
 
 def _entries() -> dict[tuple[str, str], KnownFailure]:
     table: dict[tuple[str, str], KnownFailure] = {}
-    for op in (
-        "log10 log1p expm1 tan tanh erfc trunc round asin acos atan sinh cosh asinh acosh "
-        "atanh cbrt frac gelu_tanh logsigmoid softplus mish tanhshrink"
-    ).split():
-        table[(op, "cpu")] = LIBDEVICE
-    for op in ("pow", "atan2", "fmod", "remainder"):
-        table[(op, "cpu")] = LIBDEVICE
     for op in "eq ne lt le gt ge logical_and logical_or logical_xor logical_not any all".split():
         table[(op, "cpu")] = BOOL_STORE
     table[("gather_in_block", "cpu")] = KnownFailure(

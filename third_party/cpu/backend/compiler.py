@@ -84,7 +84,11 @@ class CPUBackend(BaseBackend):
         return {"min_dot_size": _min_dot_size}
 
     def get_module_map(self):
-        return {}
+        # `libdevice.*` calls resolve to the CUDA spelling: the lane lowers
+        # the `__nv_*` functions they name (see docs/cpu-lane.md).
+        from triton.language.extra.cuda import libdevice
+
+        return {"triton.language.extra.libdevice": libdevice}
 
     def load_dialects(self, context) -> None:
         pass
