@@ -723,9 +723,11 @@ struct ConvertTritonToFLIR
     SmallVector<Type> inputs;
     for (Type type : kernel.getArgumentTypes()) {
       if (isScalarPointer(type)) {
-        inputs.push_back(
-            MemRefType::get({ShapedType::kDynamic},
-                            cast<tt::PointerType>(type).getPointeeType()));
+        // A bool tensor holds one byte per element.
+        Type pointee = cast<tt::PointerType>(type).getPointeeType();
+        if (pointee.isInteger(1))
+          pointee = IntegerType::get(context, 8);
+        inputs.push_back(MemRefType::get({ShapedType::kDynamic}, pointee));
       } else if (isa<tt::PointerType, tt::TensorDescType>(type)) {
         return kernel.emitError() << "kernel argument of type " << type
                                   << " is not supported by the CPU lane yet";

@@ -16,17 +16,8 @@ class KnownFailure:
     match: str
 
 
-BOOL_STORE = KnownFailure(
-    "the result is a torch.bool tensor: Triton stores i1 values through a pointer bitcast "
-    "to i8, which the CPU lane does not lower yet",
-    "'tt.bitcast' is not supported by the CPU lane yet",
-)
-
-
 def _entries() -> dict[tuple[str, str], KnownFailure]:
     table: dict[tuple[str, str], KnownFailure] = {}
-    for op in "eq ne lt le gt ge logical_and logical_or logical_xor logical_not any all".split():
-        table[(op, "cpu")] = BOOL_STORE
     table[("gather_in_block", "cpu")] = KnownFailure(
         "`tl.gather` (tt.gather) is not lowered by the CPU lane yet",
         "'tt.gather' is not supported by the CPU lane yet",
