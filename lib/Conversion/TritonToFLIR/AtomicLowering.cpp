@@ -38,13 +38,9 @@ LogicalResult KernelLowering::lowerPointerBitcast(tt::BitcastOp op) {
   if (!root)
     return failure();
   Type from = pointeeOf(op.getSrc()), to = pointeeOf(op.getResult());
-  // Booleans are stored one per byte (Triton reads and writes them through
-  // a bitcast to `i8`), so `i1` and `i8` pointers share their memory.
-  auto storageBits = [](Type type) {
-    return type.isInteger(1) ? 8u : type.getIntOrFloatBitWidth();
-  };
   if (!from.isIntOrFloat() || !to.isIntOrFloat() ||
-      storageBits(from) != storageBits(to))
+      storageType(from).getIntOrFloatBitWidth() !=
+          storageType(to).getIntOrFloatBitWidth())
     return unsupported(op);
   map.map(op.getResult(), map.lookup(op.getSrc()));
   roots[op.getResult()] = root;

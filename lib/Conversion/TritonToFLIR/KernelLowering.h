@@ -46,6 +46,10 @@ public:
   /// offsets (tensors of them for tensors of pointers).
   static mlir::Type convertType(mlir::Type type);
 
+  /// The element type memory of `pointee` holds: booleans take one byte
+  /// each (Triton reads and writes them through a bitcast to `i8`).
+  static mlir::Type storageType(mlir::Type pointee);
+
 private:
   // Program order walk (TritonToFLIR.cpp).
   mlir::LogicalResult lowerBlockOps(mlir::Block &block);

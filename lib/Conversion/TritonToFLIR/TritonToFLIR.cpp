@@ -33,6 +33,12 @@ static bool isPointerLike(Type type) {
   return isa<tt::PointerType>(getElementTypeOrSelf(type));
 }
 
+Type KernelLowering::storageType(Type pointee) {
+  if (pointee.isInteger(1))
+    return IntegerType::get(pointee.getContext(), 8);
+  return pointee;
+}
+
 Type KernelLowering::convertType(Type type) {
   if (isa<tt::PointerType>(type))
     return IndexType::get(type.getContext());
@@ -686,9 +692,6 @@ struct ConvertTritonToFLIR
     : public flagtree::impl::ConvertTritonToFLIRBase<ConvertTritonToFLIR> {
   using Base::Base;
 
-  /// From the target description, for the kernels being converted.
-  unsigned vectorWidthBits = 128;
-
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string error;
@@ -699,7 +702,6 @@ struct ConvertTritonToFLIR
       return signalPassFailure();
     }
     module->setAttr("flir.target", description->toAttr(&getContext()));
-    vectorWidthBits = description->vectorWidthBits;
 
     // Private functions are `@triton.jit` helpers: lowered at their call
     // sites (CallLowering.cpp), then dropped.
@@ -708,14 +710,14 @@ struct ConvertTritonToFLIR
       (function.isPrivate() ? helpers : kernels).push_back(function);
     bool failed = false;
     for (tt::FuncOp kernel : kernels)
-      failed |= mlir::failed(convert(kernel));
+      failed |= mlir::failed(convert(kernel, description->vectorWidthBits));
     if (failed)
       return signalPassFailure();
     for (tt::FuncOp helper : helpers)
       helper.erase();
   }
 
-  LogicalResult convert(tt::FuncOp kernel) {
+  LogicalResult convert(tt::FuncOp kernel, unsigned vectorWidthBits) {
     if (kernel.isExternal())
       return kernel.emitError()
              << "external functions are not supported by the CPU lane yet";
@@ -723,11 +725,10 @@ struct ConvertTritonToFLIR
     SmallVector<Type> inputs;
     for (Type type : kernel.getArgumentTypes()) {
       if (isScalarPointer(type)) {
-        // A bool tensor holds one byte per element.
-        Type pointee = cast<tt::PointerType>(type).getPointeeType();
-        if (pointee.isInteger(1))
-          pointee = IntegerType::get(context, 8);
-        inputs.push_back(MemRefType::get({ShapedType::kDynamic}, pointee));
+        inputs.push_back(
+            MemRefType::get({ShapedType::kDynamic},
+                            KernelLowering::storageType(
+                                cast<tt::PointerType>(type).getPointeeType())));
       } else if (isa<tt::PointerType, tt::TensorDescType>(type)) {
         return kernel.emitError() << "kernel argument of type " << type
                                   << " is not supported by the CPU lane yet";

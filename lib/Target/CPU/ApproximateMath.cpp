@@ -31,7 +31,7 @@ struct CPUApproximateMath
   void runOnOperation() override {
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if (op->getDialect() != op->getContext()->getLoadedDialect("math") ||
+      if (!isa<math::MathDialect>(op->getDialect()) ||
           !isApproximated(op->getName().getStringRef()) ||
           op->getNumResults() != 1)
         return;
