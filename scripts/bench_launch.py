@@ -197,6 +197,42 @@ def measure(device: str, launches: int, rounds: int, loop: ctypes.CDLL) -> list[
     return rows
 
 
+def _per_call_us(fn, calls: int = 20000, rounds: int = 5) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        times.append((time.perf_counter() - start) / calls)
+    return round(statistics.median(times) * 1e6, 3)
+
+
+def breakdown(device: str, loop: ctypes.CDLL) -> dict:
+    """Where a fast launch's host time goes, piece by piece: building
+    ``kernel[grid]``, the current-stream query, and the C loop over a short burst that the
+    driver's queue absorbs (against the long one, which may wait for the
+    GPU)."""
+    result: dict = {}
+    for count, kernel in KERNELS.items():
+        out = torch.zeros(1, dtype=torch.int32, device=torch.device(device))
+        args = [out, *_scalars(count - 1)]
+        compiled = kernel[(1,)](*args)
+        row = {"getitem_us": _per_call_us(lambda k=kernel: k[(1,)])}
+        if device == "cuda":
+            floor = _CudaFloor(loop, compiled, out, _scalars(count - 1))
+            torch.cuda.synchronize()
+            bursts = []
+            for _ in range(5):
+                bursts.append(floor(256))
+                torch.cuda.synchronize()
+            row["c_loop_burst_256_us"] = round(statistics.median(bursts) * 1e6, 3)
+        result[count] = row
+    if device == "cuda":
+        stream = torch._C._cuda_getCurrentRawStream
+        result["stream_query_us"] = _per_call_us(lambda: stream(0))
+    return result
+
+
 def check_results(device: str) -> list[str]:
     """Each example kernel's output through the fast path against Triton's
     own path; returns the kernels that differ or never took the fast path."""
@@ -277,9 +313,12 @@ def main() -> int:
             f"{row['c_loop_us']:>10.2f} {row['flagtree_over_c_loop']:>11.2f} "
             f"{row['triton_over_flagtree']:>16.2f}"
         )
+    with tempfile.TemporaryDirectory() as directory:
+        parts = breakdown(args.device, _build_loop_library(Path(directory)))
+    print("breakdown (us per call):", json.dumps(parts))
     problems = check_results(args.device)
     print(f"example kernels, fast path vs Triton's path: {problems or 'identical'}")
-    result = {"device": device, "rows": rows, "result_problems": problems}
+    result = {"device": device, "rows": rows, "breakdown": parts, "result_problems": problems}
     if args.leak_launches:
         result["memory"] = growth_over(args.leak_launches, args.device)
         memory = result["memory"]

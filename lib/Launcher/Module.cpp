@@ -281,6 +281,16 @@ PyObject *fastCall(PyObject *jitfn, PyObject *grid, const CallArgs &args) {
     nestedCall = std::make_unique<BoundCall>();
   BoundCall &call = depth > 1 ? *nestedCall : threadCall;
   std::string &key = depth > 1 ? nestedKey : threadKey;
+  // The references a call takes end with it: a thread's reused call must
+  // not keep them (nor release them at thread exit, without the GIL or
+  // after the interpreter has finalized).
+  struct Release {
+    BoundCall &c;
+    ~Release() {
+      c.owned.clear();
+      c.identities.clear();
+    }
+  } release{call};
   Runtime &rt = runtime();
   nb::object holder;
   KernelState *state = stateOf(jitfn, holder);

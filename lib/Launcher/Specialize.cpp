@@ -231,14 +231,16 @@ bool encodeValue(PyObject *value, std::string &key,
 }
 
 nb::object typeString(PyObject *dtype, bool isConst) {
-  static std::unordered_map<uintptr_t, nb::object> cache;
+  // Never destroyed: a static destructor would release Python objects
+  // after the interpreter has finalized.
+  static auto *cache = new std::unordered_map<uintptr_t, nb::object>();
   uintptr_t slot = reinterpret_cast<uintptr_t>(dtype) | (isConst ? 1 : 0);
-  auto it = cache.find(slot);
-  if (it != cache.end())
+  auto it = cache->find(slot);
+  if (it != cache->end())
     return it->second;
   nb::object text = TritonTypes::get().canonicalizePtrDtype(nb::handle(dtype),
                                                             nb::bool_(isConst));
-  cache.emplace(slot, text);
+  cache->emplace(slot, text);
   return text;
 }
 
