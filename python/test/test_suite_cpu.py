@@ -75,6 +75,19 @@ def test_mismatch_is_detected(device):
         runner.run_and_verify(replace(op, launch=wrong), op.cases[0], device)
 
 
+def test_tf32_tolerance_only_for_dot_operators_on_gpus():
+    # tl.dot multiplies float32 as TF32 on NVIDIA GPUs; nothing else gets
+    # the looser tolerance.
+    ops = {op.name: op for op in all_operators()}
+    mm, add, mv = ops["mm"], ops["add"], ops["mv"]
+    assert mm.uses_dot() and not add.uses_dot() and not mv.uses_dot()
+    assert mm.tolerance(torch.float32, "cpu") == (mm.atol, mm.rtol)
+    assert mm.tolerance(torch.float32, "cuda") == (mm.half_atol, mm.half_rtol)
+    assert mm.tolerance(torch.float32, "cuda") > mm.tolerance(torch.float32, "cpu")
+    assert add.tolerance(torch.float32, "cuda") == (add.atol, add.rtol)
+    assert mv.tolerance(torch.float32, "cuda") == (mv.atol, mv.rtol)
+
+
 def test_docs_list_is_current():
     """docs/suite.md shows the generated operator and known-failure lists."""
     from pathlib import Path

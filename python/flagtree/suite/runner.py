@@ -56,6 +56,13 @@ def compare(out, ref, atol: float, rtol: float, what: str = "output") -> None:
             raise MismatchError(f"{name}: {exc}") from None
 
 
+def _device_type(out) -> str:
+    """The device type of an output (a tensor, or a sequence of them)."""
+    while isinstance(out, (tuple, list)) and out:
+        out = out[0]
+    return out.device.type if isinstance(out, torch.Tensor) else "cpu"
+
+
 def verify(op: Operator, c: Case, out, inputs: tuple, rejit=None) -> None:
     """Raises MismatchError when `out` is not the operator's right answer."""
     if op.check is not None:
@@ -65,7 +72,7 @@ def verify(op: Operator, c: Case, out, inputs: tuple, rejit=None) -> None:
             raise MismatchError(f"{op.name}[{c.label}]: {exc}") from None
     if op.reference is not None:
         ref = op.reference(c, *inputs)
-        atol, rtol = op.tolerance(c.dtype)
+        atol, rtol = op.tolerance(c.dtype, _device_type(out))
         compare(out, ref, atol, rtol, f"{op.name}[{c.label}]")
 
 
