@@ -31,7 +31,7 @@ def test_loop_and_access_hints_reach_the_nvidia_pipeline() -> None:
     plain, _ = _compile(kernels.plain_sum)
     ttir = hinted.asm["flagtree"]
     assert "tt.num_stages = 2 : i32" in ttir
-    assert "cacheModifier = cg evictionPolicy = evict_first" in ttir
+    assert "cacheModifier = cg" in ttir
     assert "ft." not in ttir  # Triton receives plain TTIR
     # With the loop hint Triton's pipeliner stages the load through shared
     # memory with asynchronous copies; without it, this loop is not pipelined.
@@ -78,7 +78,6 @@ def test_flagtree_hints_lists_the_ops_each_hint_attached_to() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "attached in the compiled kernel (3):" in out
+    assert "attached in the compiled kernel (2):" in out
     assert f"num_stages       -> loop                 {source}:11:" in out
     assert f"cache            -> tt.load              {source}:12:" in out
-    assert f"evict_first      -> tt.load              {source}:12:" in out

@@ -330,6 +330,8 @@ def test_a_broken_lane_hints_module_is_reported_not_fatal(vendor_lane) -> None:
          "no tl.load or descriptor .load() call; put it on that op's line"),
         ("x = tl.load(p)  # @hint: evict_first, evict_last",
          "k.py:1:39: error: 'evict_last' contradicts 'evict_first' on line 1; keep one"),
+        ("x = tl.load(p)  # @hint: cache=cg, evict_first",
+         "k.py:1:36: error: 'evict_first' contradicts 'cache' on line 1; keep one"),
         ("for i in range(n):  # @hint: unroll=2, unroll=4",
          "k.py:1:40: error: 'unroll' is given twice for the statement on line 1 "
          "(first at line 1); keep one"),
@@ -344,7 +346,7 @@ def test_validation_says_what_is_wrong_and_what_is_right(line, message) -> None:
 def test_valid_hints_give_no_problems() -> None:
     source = """\
     for k in range(0, K, B):  # @hint: num_stages=3, unroll=2, warp_specialize
-        a = tl.load(pa)  # @hint: shared_memory, dma, cache=cg, evict_first, vectorize=4
+        a = tl.load(pa)  # @hint: shared_memory, dma, cache=cg, vectorize=4
         b = desc.load([0, k])  # @hint: evict_last
         tl.store(pc, tl.load(pb))  # @hint: cache=wb
     while i < n:  # @hint: flatten

@@ -84,10 +84,18 @@ lowers the hints it honours (`flagtree-lower-hints-to-ttir` for the GPU
 lanes) and drops the rest. Triton never sees an `ft` attribute.
 
 * **NVIDIA** honours `num_stages`, `flatten`, `warp_specialize` (the loop
-  attributes Triton's pipeliner, loop fusion and warp specialization read)
-  and `evict_first`, `evict_last`, `cache` (the access's modifiers).
+  attributes Triton's pipeliner, loop fusion and warp specialization read),
+  `unroll` (flagtree unrolls the loop itself: Triton's own unrolling runs
+  before flagtree's stage), `shared_memory` (below) and `evict_first`,
+  `evict_last`, `cache` (the access's modifiers; an access takes a cache
+  operator or an eviction priority, not both).
   `num_stages` on a loop makes Triton stage that loop's loads through
   shared memory with asynchronous copies, multi-buffered over the stages.
+  `shared_memory` on a load in a loop does the same for that load alone
+  (`tt.latency`, one less than the loop's stages, 3 by default); outside a
+  loop, or in a loop with `tl.dot` (whose loads Triton stages already), it
+  is ignored with a remark saying why. Measured effects on an H100 are in
+  [performance.md](performance.md#hints-on-an-h100).
 * **AMD** and the **CPU lane** lower no hint yet.
 
 Problems are reported as Python warnings (`flagtree.hints.middle_end.HintWarning`)

@@ -175,7 +175,7 @@ CORE_HINTS: tuple[HintSpec, ...] = (
         "The data is streamed and will not be used again soon: its cache lines are the first "
         "to be evicted (as `eviction_policy='evict_first'`).",
         ("nvidia", "amd"),
-        excludes=("evict_last",),
+        excludes=("evict_last", "cache"),
     ),
     HintSpec(
         "evict_last",
@@ -184,7 +184,7 @@ CORE_HINTS: tuple[HintSpec, ...] = (
         "The data will be used again soon: keep its cache lines as long as possible (as "
         "`eviction_policy='evict_last'`).",
         ("nvidia", "amd"),
-        excludes=("evict_first",),
+        excludes=("evict_first", "cache"),
     ),
     HintSpec(
         "cache",
@@ -196,6 +196,9 @@ CORE_HINTS: tuple[HintSpec, ...] = (
         "through to memory.",
         ("nvidia", "amd"),
         choices=("ca", "cg", "cs", "cv", "wb", "wt"),
+        # An NVIDIA access takes a cache operator or an eviction priority,
+        # not both (ptxas rejects ld.global.cg.L1::evict_first).
+        excludes=("evict_first", "evict_last"),
         choices_by_op=(("load", ("ca", "cg", "cv")), ("store", ("wb", "cg", "cs", "wt"))),
     ),
     HintSpec(

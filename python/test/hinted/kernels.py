@@ -9,7 +9,7 @@ def hinted_sum(a_ptr, out_ptr, K, BLOCK: tl.constexpr):
     offs = tl.arange(0, BLOCK)
     acc = tl.zeros([BLOCK], dtype=tl.float32)
     for k in range(0, K):  # @hint: num_stages=2
-        x = tl.load(a_ptr + k * BLOCK + offs)  # @hint: cache=cg, evict_first
+        x = tl.load(a_ptr + k * BLOCK + offs)  # @hint: cache=cg
         acc += x
     tl.store(out_ptr + offs, acc)
 

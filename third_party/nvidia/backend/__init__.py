@@ -12,9 +12,19 @@ LANE = Lane(
     description="NVIDIA GPUs through Triton's CUDA code generator",
     downstream_stages=("ttgir", "llir", "ptx", "cubin"),
     # What Triton 3.6's own passes after TTIR read: loop attributes for the
-    # pipeliner, nested-loop fusion and warp specialization, and the cache
-    # and eviction modifiers of accesses. (Loop unrolling happens in Triton's
-    # ttir stage, before flagtree's, so `unroll` cannot be honoured here.)
-    hints=("num_stages", "flatten", "warp_specialize", "evict_first", "evict_last", "cache"),
+    # pipeliner, nested-loop fusion and warp specialization, a load's
+    # pipeline latency (shared_memory), and the cache and eviction modifiers
+    # of accesses. Triton unrolls loops in its ttir stage, before flagtree's,
+    # so `unroll` is done by flagtree's lowering itself.
+    hints=(
+        "num_stages",
+        "unroll",
+        "flatten",
+        "warp_specialize",
+        "shared_memory",
+        "evict_first",
+        "evict_last",
+        "cache",
+    ),
     availability=availability,
 )
