@@ -38,6 +38,9 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
 
+  // Element-wise ops read the loaded views and write the stored one
+  // instead of streaming tiles through buffers (guarded at run time).
+  pm.addNestedPass<func::FuncOp>(createCPUBypassTileBuffers());
   CPUVectorizeLinalgOptions vectorize;
   vectorize.vectorWidthBits = target.vectorWidthBits;
   pm.addNestedPass<func::FuncOp>(createCPUVectorizeLinalg(vectorize));

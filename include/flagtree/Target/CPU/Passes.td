@@ -5,6 +5,61 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CPUBypassTileBuffers : Pass<"flagtree-cpu-bypass-tile-buffers",
+                                "::mlir::func::FuncOp"> {
+  let summary = "Run element-wise ops on the loaded and stored views";
+  let description = [{
+    Runs after bufferization, before vectorization. A Triton load becomes a
+    copy from a (clamped) view of an argument into a tile buffer, a store a
+    copy from a tile buffer into such a view. An element-wise
+    `linalg.generic` between them would stream its tile through memory
+    three times; with large tiles the buffers do not even fit in the L1
+    cache.
+
+    For a generic (all loops parallel, one result) whose result buffer is
+    only copied into a view of an argument, and whose input buffers are
+    only filled by copies from views of arguments over at least the stored
+    extent, the generic instead reads those views and writes the stored
+    view directly, over the stored extent (masked-off elements are neither
+    read nor written, as before). Inputs that are other buffers of the
+    function are read over the same leading extent. Loads then happen where
+    the store was, so nothing between the two may write memory outside the
+    function's own buffers.
+
+    Triton's semantics are that every load of a program happens before its
+    store: a run-time check keeps the direct form to the case where the
+    bytes written do not overlap the bytes read, or where a view is read
+    and written in place at the same indices. Otherwise the original,
+    buffered ops run.
+
+    Before:
+
+    ```mlir
+    linalg.copy ins(%x_view : memref<?xf32, strided<[1], offset: ?>>)
+                outs(%x_sub : memref<?xf32, strided<[1]>>)
+    linalg.generic ... ins(%x_buf : memref<4096xf32>) outs(%y_buf : memref<4096xf32>)
+    memref.copy %y_sub, %y_view
+    ```
+
+    After:
+
+    ```mlir
+    %apart = ... (byte ranges of %x_view and %y_view)
+    scf.if %apart {
+      linalg.generic ... ins(%x_view : ...) outs(%y_view : ...)
+    } else {
+      linalg.copy ins(%x_view : ...) outs(%x_sub : ...)
+      linalg.generic ... ins(%x_buf : ...) outs(%y_buf : ...)
+      memref.copy %y_sub, %y_view
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def CPUVectorizeLinalg : Pass<"flagtree-cpu-vectorize-linalg",
                               "::mlir::func::FuncOp"> {
   let summary = "Tile bufferized linalg ops to register-sized vectors";

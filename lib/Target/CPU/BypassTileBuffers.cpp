@@ -1,0 +1,485 @@
+//===- BypassTileBuffers.cpp - element-wise ops on the views of memory ---===//
+//
+// After bufferization a kernel's loads are copies from a view of an argument
+// into a tile buffer and its stores are copies from a tile buffer into such a
+// view. An element-wise `linalg.generic` between them then streams its tile
+// three times through memory. This pass lets the generic read the loaded
+// views and write the stored view directly, over the stored (clamped)
+// extent, guarded by a run-time check that the memory it writes does not
+// overlap the memory it reads; when it does, the buffered form runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "flagtree/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace flagtree::cpu {
+#define GEN_PASS_DEF_CPUBYPASSTILEBUFFERS
+#include "flagtree/Target/CPU/Passes.h.inc"
+} // namespace flagtree::cpu
+
+using namespace mlir;
+
+namespace {
+
+/// The allocation a memref value is a view of, or null when it is not a
+/// buffer of this function (a view of an argument, for instance).
+Operation *localRoot(Value value) {
+  while (value) {
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      return nullptr;
+    if (isa<memref::AllocOp, memref::AllocaOp>(def))
+      return def;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return nullptr;
+    value = view.getViewSource();
+  }
+  return nullptr;
+}
+
+/// The source and target of a copy between memrefs.
+std::optional<std::pair<Value, Value>> copyOperands(Operation *op) {
+  if (auto copy = dyn_cast<memref::CopyOp>(op))
+    return std::make_pair(copy.getSource(), copy.getTarget());
+  if (auto copy = dyn_cast<linalg::CopyOp>(op))
+    if (copy.hasPureBufferSemantics())
+      return std::make_pair(copy.getDpsInputs()[0], copy.getDpsInits()[0]);
+  return std::nullopt;
+}
+
+/// Whether `view` is `buffer[0, .., 0][sizes][1, .., 1]`.
+bool isLeadingSubview(memref::SubViewOp view, Value buffer) {
+  return view.getSource() == buffer &&
+         llvm::all_of(
+             view.getMixedOffsets(),
+             [](OpFoldResult o) { return isConstantIntValue(o, 0); }) &&
+         llvm::all_of(
+             view.getMixedStrides(),
+             [](OpFoldResult s) { return isConstantIntValue(s, 1); }) &&
+         view.getSourceType().getRank() == view.getType().getRank();
+}
+
+/// Whether the innermost dimension of a memref is contiguous, which vector
+/// loads and stores need.
+bool innermostContiguous(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (type.getRank() == 0)
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+/// Whether `op` (with what it holds) writes or frees nothing but buffers of
+/// this function other than those in `kept`.
+bool writesOnlyLocalBuffers(Operation *op,
+                            const llvm::SmallPtrSetImpl<Operation *> &kept) {
+  WalkResult result = op->walk([&](Operation *nested) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!effects) {
+      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    }
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &instance : instances) {
+      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(instance.getEffect()))
+        continue;
+      Value value = instance.getValue();
+      Operation *root = value ? localRoot(value) : nullptr;
+      if (!root || kept.contains(root))
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return !result.wasInterrupted();
+}
+
+bool sameSize(OpFoldResult a, OpFoldResult b) {
+  if (a == b)
+    return true;
+  std::optional<int64_t> x = getConstantIntValue(a);
+  std::optional<int64_t> y = getConstantIntValue(b);
+  return x && y && *x == *y;
+}
+
+/// A tile buffer that only holds what one copy loaded from `view`, and is
+/// only read by the generic.
+struct LoadedBuffer {
+  unsigned operand;
+  Value view;
+  /// The fill, subview and copy that load the buffer, in program order.
+  SmallVector<Operation *, 3> loading;
+};
+
+/// What the rewrite of one generic needs.
+struct Candidate {
+  linalg::GenericOp generic;
+  Operation *storeCopy;
+  Value storedView;
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<LoadedBuffer> loaded;
+  SmallVector<Operation *> moved;
+};
+
+/// The extent of the iteration domain the store covers: the sizes of the
+/// subview it copies out of the generic's result buffer.
+std::optional<Candidate> matchStore(linalg::GenericOp generic) {
+  if (!generic.hasPureBufferSemantics() || generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      generic.getNumLoops() == 0)
+    return std::nullopt;
+  OpOperand *init = generic.getDpsInitOperand(0);
+  if (!generic.getMatchingIndexingMap(init).isIdentity() ||
+      generic.payloadUsesValueFromOperand(init))
+    return std::nullopt;
+  // Over a clamped extent the last register is partial and its masked-off
+  // lanes hold padding: integer division by such a lane would trap, where
+  // the buffered form divides by the load's `other` value.
+  // (`arith.remsi` and friends count as pure.)
+  for (Operation &op : generic.getBlock()->without_terminator())
+    if (!isPure(&op) ||
+        isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op))
+      return std::nullopt;
+  Value result = init->get();
+  auto alloc = result.getDefiningOp<memref::AllocOp>();
+  if (!alloc || !alloc.getType().hasStaticShape())
+    return std::nullopt;
+  Candidate candidate;
+  candidate.generic = generic;
+  Operation *subview = nullptr;
+  for (Operation *user : result.getUsers()) {
+    if (user == generic)
+      continue;
+    if (auto view = dyn_cast<memref::SubViewOp>(user);
+        view && !subview && isLeadingSubview(view, result) &&
+        view->hasOneUse()) {
+      subview = view;
+      candidate.sizes = view.getMixedSizes();
+      candidate.storeCopy = *view->user_begin();
+      continue;
+    }
+    if (copyOperands(user) && !subview && !candidate.storeCopy) {
+      candidate.storeCopy = user;
+      continue;
+    }
+    return std::nullopt;
+  }
+  if (!candidate.storeCopy)
+    return std::nullopt;
+  auto copied = copyOperands(candidate.storeCopy);
+  if (!copied || copied->first != (subview ? subview->getResult(0) : result))
+    return std::nullopt;
+  if (!subview)
+    candidate.sizes = getAsIndexOpFoldResult(generic.getContext(),
+                                             alloc.getType().getShape());
+  candidate.storedView = copied->second;
+  if (localRoot(candidate.storedView) ||
+      (subview && subview->getBlock() != generic->getBlock()) ||
+      !innermostContiguous(candidate.storedView) ||
+      candidate.storeCopy->getBlock() != generic->getBlock() ||
+      !generic->isBeforeInBlock(candidate.storeCopy))
+    return std::nullopt;
+  if (subview)
+    candidate.moved.push_back(subview);
+  candidate.moved.push_back(generic);
+  candidate.moved.push_back(candidate.storeCopy);
+  return candidate;
+}
+
+/// Whether input `operand` of the generic is a tile buffer loaded from a
+/// view over at least the stored extent and read by nothing else.
+std::optional<LoadedBuffer> matchLoad(const Candidate &candidate,
+                                      OpOperand &operand) {
+  linalg::GenericOp generic = candidate.generic;
+  AffineMap map = generic.getMatchingIndexingMap(&operand);
+  if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+    return std::nullopt;
+  auto alloc = operand.get().getDefiningOp<memref::AllocOp>();
+  if (!alloc || !alloc.getType().hasStaticShape())
+    return std::nullopt;
+  LoadedBuffer loaded;
+  loaded.operand = operand.getOperandNumber();
+  Operation *copy = nullptr;
+  SmallVector<OpFoldResult> sizes =
+      getAsIndexOpFoldResult(generic.getContext(), alloc.getType().getShape());
+  for (OpOperand &use : alloc->getUses()) {
+    Operation *user = use.getOwner();
+    if (user == generic) {
+      if (&use != &operand)
+        return std::nullopt;
+      continue;
+    }
+    if (auto fill = dyn_cast<linalg::FillOp>(user);
+        fill && fill.getDpsInits()[0] == alloc.getResult()) {
+      loaded.loading.push_back(fill);
+      continue;
+    }
+    Operation *copier = user;
+    if (auto view = dyn_cast<memref::SubViewOp>(user)) {
+      if (!isLeadingSubview(view, alloc) || !view->hasOneUse())
+        return std::nullopt;
+      loaded.loading.push_back(view);
+      sizes = view.getMixedSizes();
+      copier = *view->user_begin();
+    }
+    auto copied = copyOperands(copier);
+    if (copy || !copied || copied->second != copier->getOperand(1) ||
+        copied->second.getDefiningOp() != (copier == user ? alloc : user))
+      return std::nullopt;
+    copy = copier;
+    loaded.view = copied->first;
+    loaded.loading.push_back(copy);
+  }
+  if (!copy || localRoot(loaded.view) || !innermostContiguous(loaded.view))
+    return std::nullopt;
+  // All in the generic's block, before it; fills before the copy.
+  Block *block = generic->getBlock();
+  for (Operation *op : loaded.loading)
+    if (op->getBlock() != block || !op->isBeforeInBlock(generic) ||
+        (isa<linalg::FillOp>(op) && !op->isBeforeInBlock(copy)))
+      return std::nullopt;
+  // The copy must have read at least what the generic reads over the stored
+  // extent: the same clamped size along every dimension, or the whole tile.
+  for (auto [dim, expr] : llvm::enumerate(map.getResults())) {
+    unsigned loop = cast<AffineDimExpr>(expr).getPosition();
+    if (!sameSize(sizes[dim], candidate.sizes[loop]) &&
+        !sameSize(sizes[dim], OpFoldResult(Builder(generic).getIndexAttr(
+                                  alloc.getType().getDimSize(dim)))))
+      return std::nullopt;
+  }
+  return loaded;
+}
+
+/// The same memref restricted to `sizes` from its start, or itself when it
+/// already has them.
+Value leading(OpBuilder &b, Location loc, Value memref,
+              ArrayRef<OpFoldResult> sizes) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (auto view = memref.getDefiningOp<OffsetSizeAndStrideOpInterface>())
+    if (llvm::all_of_zip(view.getMixedSizes(), sizes, sameSize))
+      return memref;
+  bool same = true;
+  for (auto [d, size] : llvm::enumerate(sizes)) {
+    std::optional<int64_t> constant = getConstantIntValue(size);
+    same &=
+        constant && !type.isDynamicDim(d) && *constant == type.getDimSize(d);
+  }
+  if (same)
+    return memref;
+  SmallVector<OpFoldResult> zeros(sizes.size(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> ones(sizes.size(), b.getIndexAttr(1));
+  return memref::SubViewOp::create(b, loc, memref, zeros, sizes, ones);
+}
+
+/// Addresses of the first and one past the last byte a view can touch,
+/// and whether it is empty.
+struct Extent {
+  Value begin, end, start, empty;
+  SmallVector<Value> sizes, strides;
+};
+
+Extent extentOf(OpBuilder &b, Location loc, Value view) {
+  auto type = cast<MemRefType>(view.getType());
+  auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, view);
+  Value pointer = memref::ExtractAlignedPointerAsIndexOp::create(
+      b, loc, metadata.getBaseBuffer());
+  int64_t bytes = std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+  Value elementBytes = arith::ConstantIndexOp::create(b, loc, bytes);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value low = metadata.getOffset(), high = metadata.getOffset();
+  Value empty = arith::ConstantIntOp::create(b, loc, 0, 1);
+  Extent extent;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    Value size = metadata.getSizes()[d], stride = metadata.getStrides()[d];
+    extent.sizes.push_back(size);
+    extent.strides.push_back(stride);
+    Value last = arith::SubIOp::create(b, loc, size, one);
+    Value span = arith::MulIOp::create(b, loc, stride, last);
+    low = arith::AddIOp::create(b, loc, low,
+                                arith::MinSIOp::create(b, loc, span, zero));
+    high = arith::AddIOp::create(b, loc, high,
+                                 arith::MaxSIOp::create(b, loc, span, zero));
+    Value none =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, size, zero);
+    empty = arith::OrIOp::create(b, loc, empty, none);
+  }
+  auto address = [&](Value elements) {
+    return arith::AddIOp::create(
+        b, loc, pointer, arith::MulIOp::create(b, loc, elements, elementBytes));
+  };
+  extent.begin = address(low);
+  extent.end = address(arith::AddIOp::create(b, loc, high, one));
+  extent.start = address(metadata.getOffset());
+  extent.empty = empty;
+  return extent;
+}
+
+/// Whether a row-major view with a contiguous innermost dimension touches
+/// every byte at most once (no dimension's stride is smaller than the rows
+/// it steps over), so reading and writing it in place element by element
+/// is safe.
+Value injective(OpBuilder &b, Location loc, const Extent &extent) {
+  Value result = arith::ConstantIntOp::create(b, loc, 1, 1);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (size_t d = 0; d + 1 < extent.sizes.size(); ++d) {
+    Value inner = arith::MulIOp::create(b, loc, extent.strides[d + 1],
+                                        extent.sizes[d + 1]);
+    Value apart = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                        extent.strides[d], inner);
+    Value single = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle,
+                                         extent.sizes[d], one);
+    result = arith::AndIOp::create(b, loc, result,
+                                   arith::OrIOp::create(b, loc, apart, single));
+  }
+  return result;
+}
+
+struct CPUBypassTileBuffers
+    : public flagtree::cpu::impl::CPUBypassTileBuffersBase<
+          CPUBypassTileBuffers> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> generics;
+    getOperation().walk(
+        [&](linalg::GenericOp generic) { generics.push_back(generic); });
+    for (linalg::GenericOp generic : generics)
+      if (std::optional<Candidate> candidate = match(generic))
+        rewrite(*candidate);
+  }
+
+  std::optional<Candidate> match(linalg::GenericOp generic) {
+    std::optional<Candidate> candidate = matchStore(generic);
+    if (!candidate)
+      return std::nullopt;
+    llvm::SmallPtrSet<Operation *, 8> readBuffers;
+    for (OpOperand *operand : generic.getDpsInputOperands()) {
+      if (!isa<MemRefType>(operand->get().getType()))
+        continue;
+      if (std::optional<LoadedBuffer> loaded =
+              matchLoad(*candidate, *operand)) {
+        candidate->loaded.push_back(*loaded);
+        llvm::append_range(candidate->moved, loaded->loading);
+        continue;
+      }
+      // Any other memref the generic reads must be a buffer of this
+      // function (it cannot overlap the stored view) of which the
+      // generic's new, smaller domain takes the leading part.
+      Operation *root = localRoot(operand->get());
+      auto type = cast<MemRefType>(operand->get().getType());
+      if (!root || !type.hasStaticShape() ||
+          !innermostContiguous(operand->get()) ||
+          !generic.getMatchingIndexingMap(operand).isProjectedPermutation(
+              /*allowZeroInResults=*/true))
+        return std::nullopt;
+      readBuffers.insert(root);
+    }
+    // The loads now happen, and the generic now runs, where the store
+    // copies: nothing in between may write memory they read.
+    llvm::SmallPtrSet<Operation *, 16> moved(candidate->moved.begin(),
+                                             candidate->moved.end());
+    Operation *first = generic;
+    for (Operation *op : candidate->moved)
+      if (op->isBeforeInBlock(first))
+        first = op;
+    llvm::SmallPtrSet<Operation *, 8> none;
+    bool afterGeneric = false;
+    for (Operation *op = first->getNextNode(); op != candidate->storeCopy;
+         op = op->getNextNode()) {
+      afterGeneric |= op == generic.getOperation();
+      if (moved.contains(op))
+        continue;
+      if (!writesOnlyLocalBuffers(op, afterGeneric ? readBuffers : none))
+        return std::nullopt;
+    }
+    return candidate;
+  }
+
+  void rewrite(Candidate &candidate) {
+    linalg::GenericOp generic = candidate.generic;
+    Location loc = generic.getLoc();
+    OpBuilder b(candidate.storeCopy);
+    ArrayRef<OpFoldResult> sizes = candidate.sizes;
+
+    // The operands of the generic over the stored extent.
+    SmallVector<Value> operands(generic->getOperands());
+    for (OpOperand *operand : generic.getDpsInputOperands()) {
+      if (!isa<MemRefType>(operand->get().getType()))
+        continue;
+      AffineMap map = generic.getMatchingIndexingMap(operand);
+      Value source = operand->get();
+      for (const LoadedBuffer &loaded : candidate.loaded)
+        if (loaded.operand == operand->getOperandNumber())
+          source = loaded.view;
+      SmallVector<OpFoldResult> operandSizes;
+      auto type = cast<MemRefType>(operand->get().getType());
+      for (auto [d, expr] : llvm::enumerate(map.getResults())) {
+        if (auto dim = dyn_cast<AffineDimExpr>(expr))
+          operandSizes.push_back(sizes[dim.getPosition()]);
+        else
+          operandSizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+      }
+      operands[operand->getOperandNumber()] =
+          leading(b, loc, source, operandSizes);
+    }
+    unsigned initNumber = generic.getDpsInitOperand(0)->getOperandNumber();
+    operands[initNumber] = candidate.storedView;
+
+    // Fast when the stored view is empty, or does not overlap any loaded
+    // view, or is exactly the loaded view read at the same indices.
+    Extent stored = extentOf(b, loc, candidate.storedView);
+    Value fast = stored.empty;
+    Value allApart = arith::ConstantIntOp::create(b, loc, 1, 1);
+    for (const LoadedBuffer &loaded : candidate.loaded) {
+      Value view = operands[loaded.operand];
+      Extent read = extentOf(b, loc, view);
+      Value before = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                           stored.end, read.begin);
+      Value after = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                          read.end, stored.begin);
+      Value apart = arith::OrIOp::create(b, loc, before, after);
+      auto readType = cast<MemRefType>(view.getType());
+      auto storedType = cast<MemRefType>(candidate.storedView.getType());
+      OpOperand &operand = generic->getOpOperand(loaded.operand);
+      if (generic.getMatchingIndexingMap(&operand).isIdentity() &&
+          readType.getElementType() == storedType.getElementType()) {
+        Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                           read.start, stored.start);
+        for (auto [x, y] : llvm::zip(read.strides, stored.strides))
+          same = arith::AndIOp::create(
+              b, loc, same,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y));
+        same = arith::AndIOp::create(b, loc, same, injective(b, loc, stored));
+        apart = arith::OrIOp::create(b, loc, apart, same);
+      }
+      allApart = arith::AndIOp::create(b, loc, allApart, apart);
+    }
+    fast = arith::OrIOp::create(b, loc, fast, allApart);
+
+    auto branch = scf::IfOp::create(b, loc, fast, /*withElseRegion=*/true);
+    b.setInsertionPointToStart(branch.thenBlock());
+    Operation *direct = b.clone(*generic);
+    direct->setOperands(operands);
+    // The buffered form, in its original order.
+    llvm::sort(candidate.moved, [](Operation *x, Operation *y) {
+      return x->isBeforeInBlock(y);
+    });
+    Operation *terminator = branch.elseBlock()->getTerminator();
+    for (Operation *op : candidate.moved)
+      op->moveBefore(terminator);
+  }
+};
+
+} // namespace
