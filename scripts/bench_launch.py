@@ -209,7 +209,8 @@ def _per_call_us(fn, calls: int = 20000, rounds: int = 5) -> float:
 
 def breakdown(device: str, loop: ctypes.CDLL) -> dict:
     """Where a fast launch's host time goes, piece by piece: building
-    ``kernel[grid]``, the current-stream query, and the C loop over a short burst that the
+    ``kernel[grid]``, a launch of an empty grid (all host work but the
+    driver call), the current-stream query, and the C loop over a short burst that the
     driver's queue absorbs (against the long one, which may wait for the
     GPU)."""
     result: dict = {}
@@ -218,6 +219,14 @@ def breakdown(device: str, loop: ctypes.CDLL) -> dict:
         args = [out, *_scalars(count - 1)]
         compiled = kernel[(1,)](*args)
         row = {"getitem_us": _per_call_us(lambda k=kernel: k[(1,)])}
+        # An empty grid does all of a launch's host work but the driver call.
+        kernel[(0,)](*args)
+        row["flagtree_empty_grid_us"] = _per_call_us(lambda k=kernel, a=args: k[(0,)](*a))
+        if device == "cuda":
+            upstream = triton.jit(kernel.fn)
+            with activation.suspended():
+                upstream[(0,)](*args)
+                row["triton_empty_grid_us"] = _per_call_us(lambda k=upstream, a=args: k[(0,)](*a))
         if device == "cuda":
             floor = _CudaFloor(loop, compiled, out, _scalars(count - 1))
             torch.cuda.synchronize()

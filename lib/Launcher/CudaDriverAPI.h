@@ -70,6 +70,10 @@ namespace flagtree::launcher {
 struct CudaDriverAPI {
   CUresult (*launchKernelEx)(const CUlaunchConfig *, CUfunction, void **,
                              void **) = nullptr;
+  /// The plain launch, for kernels that need no launch attributes.
+  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                           unsigned, unsigned, unsigned, CUstream, void **,
+                           void **) = nullptr;
   CUresult (*pointerGetAttribute)(void *, int, CUdeviceptr) = nullptr;
   CUresult (*ctxGetCurrent)(CUcontext *) = nullptr;
   CUresult (*deviceGet)(CUdevice *, int) = nullptr;

@@ -79,6 +79,57 @@ def row_sum_plain(x_ptr, y_ptr, N, BLOCK: tl.constexpr):
     tl.store(y_ptr + row, tl.sum(acc, axis=0))
 
 
+@triton.jit
+def row_sum_staged(x_ptr, y_ptr, N, BLOCK: tl.constexpr):
+    row = tl.program_id(0).to(tl.int64)
+    acc = tl.zeros([BLOCK], dtype=tl.float32)
+    for start in range(0, N, BLOCK):
+        offs = start + tl.arange(0, BLOCK)
+        acc += tl.load(x_ptr + row * N + offs, mask=offs < N, other=0.0)  # @hint: shared_memory
+    tl.store(y_ptr + row, tl.sum(acc, axis=0))
+
+
+# --- layer norm of long rows: a statistics loop, then a normalizing loop --
+
+
+@triton.jit
+def layer_norm_pipelined(x_ptr, w_ptr, y_ptr, N, eps, BLOCK: tl.constexpr):
+    row = tl.program_id(0).to(tl.int64)
+    total = tl.zeros([BLOCK], dtype=tl.float32)
+    squares = tl.zeros([BLOCK], dtype=tl.float32)
+    for start in range(0, N, BLOCK):  # @hint: num_stages=4
+        offs = start + tl.arange(0, BLOCK)
+        x = tl.load(x_ptr + row * N + offs, mask=offs < N, other=0.0)
+        total += x
+        squares += x * x
+    mean = tl.sum(total, axis=0) / N
+    rstd = 1.0 / tl.sqrt(tl.sum(squares, axis=0) / N - mean * mean + eps)
+    for start in range(0, N, BLOCK):  # @hint: num_stages=4
+        offs = start + tl.arange(0, BLOCK)
+        x = tl.load(x_ptr + row * N + offs, mask=offs < N, other=0.0)
+        w = tl.load(w_ptr + offs, mask=offs < N, other=0.0)
+        tl.store(y_ptr + row * N + offs, (x - mean) * rstd * w, mask=offs < N)
+
+
+@triton.jit
+def layer_norm_plain(x_ptr, w_ptr, y_ptr, N, eps, BLOCK: tl.constexpr):
+    row = tl.program_id(0).to(tl.int64)
+    total = tl.zeros([BLOCK], dtype=tl.float32)
+    squares = tl.zeros([BLOCK], dtype=tl.float32)
+    for start in range(0, N, BLOCK):
+        offs = start + tl.arange(0, BLOCK)
+        x = tl.load(x_ptr + row * N + offs, mask=offs < N, other=0.0)
+        total += x
+        squares += x * x
+    mean = tl.sum(total, axis=0) / N
+    rstd = 1.0 / tl.sqrt(tl.sum(squares, axis=0) / N - mean * mean + eps)
+    for start in range(0, N, BLOCK):
+        offs = start + tl.arange(0, BLOCK)
+        x = tl.load(x_ptr + row * N + offs, mask=offs < N, other=0.0)
+        w = tl.load(w_ptr + offs, mask=offs < N, other=0.0)
+        tl.store(y_ptr + row * N + offs, (x - mean) * rstd * w, mask=offs < N)
+
+
 # --- online softmax statistics of long rows (max and sum of exp) ----------
 
 
@@ -257,6 +308,25 @@ def _row_kernel(kernel, inputs):
     return y
 
 
+def _norm_inputs(device, small):
+    m, n = (8, 3000) if small else (264, 65536)
+    gen = torch.Generator().manual_seed(5)
+    x = torch.randn(m, n, generator=gen).to(device)
+    return x, torch.rand(n, generator=gen).to(device)
+
+
+def _layer_norm(kernel, inputs):
+    x, w = inputs
+    y = torch.empty_like(x)
+    kernel[(x.shape[0],)](x, w, y, x.shape[1], 1e-5, BLOCK=1024)
+    return y
+
+
+def _layer_norm_reference(inputs):
+    x, w = inputs
+    return torch.nn.functional.layer_norm(x.double(), (x.shape[1],), eps=1e-5).float() * w
+
+
 def _tiles_inputs(device, small):
     k, block = (16, 1024) if small else (4096, 1024)
     gen = torch.Generator().manual_seed(2)
@@ -341,6 +411,30 @@ CASES: tuple[HintCase, ...] = (
         _row_kernel,
         lambda i: i[0].double().sum(1).float(),
         1e-2,
+        1e-4,
+        "async_copy_global_to_local",
+    ),
+    HintCase(
+        "row sum 264x262144 fp32 (load hint)",
+        "shared_memory on the row load",
+        row_sum_staged,
+        row_sum_plain,
+        _rows_inputs,
+        _row_kernel,
+        lambda i: i[0].double().sum(1).float(),
+        1e-2,
+        1e-4,
+        "async_copy_global_to_local",
+    ),
+    HintCase(
+        "layer norm 264x65536 fp32",
+        "num_stages=4 on both row loops",
+        layer_norm_pipelined,
+        layer_norm_plain,
+        _norm_inputs,
+        _layer_norm,
+        _layer_norm_reference,
+        1e-4,
         1e-4,
         "async_copy_global_to_local",
     ),
