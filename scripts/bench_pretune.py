@@ -34,6 +34,7 @@ from triton.testing import do_bench
 
 from flagtree import pretune
 from flagtree.examples import kernels
+from flagtree.pretune.buckets import bucket_above
 from flagtree.pretune.identity import autotune_key
 
 LANES = {
@@ -73,6 +74,9 @@ LANES = {
             6144,
             8192,
         ],
+        # With --layout tiles: M at the tile-count boundaries of the
+        # configs (multiples of 32 up to 256, then of 128, the largest BM).
+        tile_buckets=[16, *range(32, 256, 32), *range(256, 8192 + 1, 128)],
         m_range=(16, 8192),
         n=4096,
         k=4096,
@@ -88,6 +92,9 @@ LANES = {
         ],
     ),
 }
+
+
+LAYOUTS = {"geometric": "about x1.5 apart", "tiles": "at tile-count boundaries"}
 
 
 def _autotuned(spec: dict):
@@ -182,8 +189,10 @@ def _name(config) -> str:
     return f"{kw['BM']}x{kw['BN']}x{kw['BK']}/w{config.num_warps}s{config.num_stages}"
 
 
-def kernel_bucket(kernel, key: tuple) -> tuple:
+def kernel_bucket(kernel, key: tuple, rule: str) -> tuple:
     """The table bucket that answered ``key``."""
+    if rule == "above":
+        return bucket_above(key, kernel.buckets)
     return pretune.nearest_bucket(key, kernel.buckets)
 
 
@@ -204,11 +213,22 @@ def main() -> int:
     parser.add_argument("--shapes", type=int, default=50, help="distinct shapes in the workload")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the re-measurement")
     parser.add_argument("--tune-rounds", type=int, default=3, help="rounds of the offline search")
+    parser.add_argument(
+        "--layout",
+        choices=sorted(LAYOUTS),
+        default="geometric",
+        help="where the buckets sit (tiles: at the configs' tile-count boundaries; nvidia)",
+    )
+    parser.add_argument(
+        "--rule", choices=["nearest", "above"], default="nearest", help="on_miss rule of the table"
+    )
     parser.add_argument("--out", help="also write the result table (markdown) here")
     parser.add_argument("--detail", help="write per-shape times of every config here (CSV)")
     args = parser.parse_args()
     os.environ["TRITON_CACHE_DIR"] = tempfile.mkdtemp(prefix="flagtree-bench-pretune-")
     spec = LANES[args.lane]
+    if args.layout == "tiles" and "tile_buckets" not in spec:
+        parser.error(f"--layout tiles: no tile-boundary buckets for lane {args.lane}")
     here, target = pretune.identity.active_lane()
     if here != args.lane:
         print(f"bench_pretune: the active lane is {here}, not {args.lane}", file=sys.stderr)
@@ -231,7 +251,8 @@ def main() -> int:
     # 2. Offline tuning on the bucket grid.
     tuner = _autotuned(spec)
     workload = pretune.Workload(tuner, make_launch)
-    buckets = [{"M": m} for m in spec["buckets"]]
+    grid = spec["tile_buckets"] if args.layout == "tiles" else spec["buckets"]
+    buckets = [{"M": m} for m in grid]
     report = pretune.search(workload, table, buckets, progress=False, rounds=args.tune_rounds)
 
     # 3a. Plain autotune: every new key is benchmarked over every config.
@@ -240,7 +261,7 @@ def main() -> int:
 
     # 3b. The same workload served from the table.
     served = _autotuned(spec)
-    kernel = pretune.attach(served, table)
+    kernel = pretune.attach(served, table, on_miss=args.rule)
     kernel.load()
     table_s = 0.0
     for launch in launches:
@@ -276,7 +297,7 @@ def main() -> int:
         fastest = min(again.values())
         table_gaps.append(again[chosen] / fastest - 1.0)
         detail.append(
-            [key[0], kernel_bucket(kernel, key)[0], _name(chosen), _name(picked)]
+            [key[0], kernel_bucket(kernel, key, args.rule)[0], _name(chosen), _name(picked)]
             + [f"{again[c]:.4f}" for c in served.configs]
         )
         tuner_gaps.append(again[picked] / fastest - 1.0)
@@ -289,8 +310,9 @@ def main() -> int:
         "| what | value |",
         "|---|---|",
         f"| compile every config (both M specializations), not counted below | {compile_s:.1f} s |",
-        f"| offline tuning, {report.tuned} buckets (M = {spec['buckets'][0]}..."
-        f"{spec['buckets'][-1]}, about x1.5 apart), search rounds {args.tune_rounds} | "
+        f"| offline tuning, {report.tuned} buckets (M = {grid[0]}..."
+        f"{grid[-1]}, {LAYOUTS[args.layout]}), rule {args.rule}, search rounds "
+        f"{args.tune_rounds} | "
         f"{report.seconds:.1f} s |",
         f"| workload with plain autotune | {plain_s:.2f} s |",
         f"| workload with the PreTune table | {table_s:.3f} s |",

@@ -91,6 +91,24 @@ def test_unseen_key_takes_the_nearest_bucket(tmp_path: Path, bench_calls) -> Non
     assert bench_calls[0] == 2 and kernel.stats["autotuned"] == 1
 
 
+def test_on_miss_above_takes_the_bucket_above(tmp_path: Path, bench_calls) -> None:
+    path = tmp_path / "t.db"
+    _table(path, {1024: LARGE, 65536: SMALL})
+    tuner = w.make_tuner()
+    kernel = pretune.attach(tuner, path, on_miss="above")
+    # 1500 is nearer to 1024, but "above" answers with the 65536 bucket.
+    x, out = w.launch_scale(kernel, 1500)
+    assert torch.equal(out, x * 2)
+    assert tuner.best_config == SMALL
+    # Beyond every bucket, the nearest one answers.
+    x, out = w.launch_scale(kernel, 100000)
+    assert torch.equal(out, x * 2)
+    assert tuner.best_config == SMALL
+    assert bench_calls[0] == 0 and kernel.stats["nearest"] == 2
+    with pytest.raises(pretune.PretuneError, match="on_miss must be one of"):
+        pretune.attach(w.make_tuner(), path, on_miss="below")
+
+
 def test_on_miss_autotune_records_into_the_table(tmp_path: Path, bench_calls) -> None:
     path = tmp_path / "t.db"
     _table(path, {1024: LARGE})

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from flagtree.pretune import database as db
-from flagtree.pretune.buckets import distance, nearest_bucket
+from flagtree.pretune.buckets import bucket_above, distance, nearest_bucket
 from flagtree.pretune.identity import KernelIdentity, PretuneError, key_to_text
 from flagtree.pretune.progress import Progress
 from flagtree.pretune.shapes import parse_dimension, shape_product
@@ -268,3 +268,15 @@ def test_progress_bar_writes_lines_when_not_a_terminal() -> None:
     lines = stream.getvalue().splitlines()
     assert len(lines) == 10
     assert lines[-1].startswith("pretune k [" + "#" * 24 + "] 20/20")
+
+
+def test_bucket_above_takes_the_nearest_bucket_not_below_the_key() -> None:
+    buckets = [(512, 4096, "f16"), (640, 4096, "f16"), (768, 4096, "f16")]
+    # Nearer to 512 by ratio, but past it: the bucket above answers.
+    assert nearest_bucket((534, 4096, "f16"), buckets) == (512, 4096, "f16")
+    assert bucket_above((534, 4096, "f16"), buckets) == (640, 4096, "f16")
+    assert bucket_above((640, 4096, "f16"), buckets) == (640, 4096, "f16")
+    # Every integer must be at or above the key's; else the nearest answers.
+    assert bucket_above((534, 8192, "f16"), buckets) == (512, 4096, "f16")
+    assert bucket_above((900, 4096, "f16"), buckets) == (768, 4096, "f16")
+    assert bucket_above((534, 4096, "f32"), buckets) is None

@@ -14,6 +14,12 @@ bucket of its own:
 3. The smallest distance wins. A tie goes to the candidate with the larger
    integer values (compared position by position), so that a config tuned for
    the larger of two equally near shapes is preferred.
+
+The *above* rule (:func:`bucket_above`) keeps only the candidates whose every
+integer is at least ``k``'s, and takes the nearest of those; with none, the
+nearest rule answers. Kernels that tile a size (a matmul's M, say) run the
+same number of tiles for ``k`` as for the next bucket up when buckets sit at
+multiples of the largest tile, which the nearest rule cannot promise.
 """
 
 from __future__ import annotations
@@ -58,3 +64,16 @@ def nearest_bucket(key: tuple, buckets: Iterable[tuple]) -> tuple | None:
         if best_rank is None or rank < best_rank:
             best, best_rank = bucket, rank
     return best
+
+
+def bucket_above(key: tuple, buckets: Iterable[tuple]) -> tuple | None:
+    """The nearest bucket at or above ``key`` in every integer position, or,
+    when there is none, the nearest bucket; None without any candidate."""
+    buckets = list(buckets)
+    above = [
+        b
+        for b in buckets
+        if distance(key, b) is not None
+        and all(bv >= kv for kv, bv in zip(key, b, strict=True) if _is_int(kv))
+    ]
+    return nearest_bucket(key, above) or nearest_bucket(key, buckets)

@@ -25,7 +25,7 @@ from typing import Any
 from triton.runtime.autotuner import Autotuner, Config
 from triton.runtime.jit import KernelInterface
 
-from .buckets import nearest_bucket
+from .buckets import bucket_above, nearest_bucket
 from .database import Entry, TableRejected, open_for_writing, read_entries, table_id, write_entry
 from .identity import (
     PretuneError,
@@ -37,7 +37,7 @@ from .identity import (
     key_to_text,
 )
 
-ON_MISS = ("nearest", "autotune")
+ON_MISS = ("nearest", "above", "autotune")
 
 
 class PretuneWarning(UserWarning):
@@ -115,8 +115,9 @@ class PretunedKernel(KernelInterface):
 
     def _run_unseen(self, key: tuple, args: tuple, kwargs: dict):
         tuner = self.autotuner
-        if self.on_miss == "nearest":
-            bucket = nearest_bucket(key, self._buckets)
+        if self.on_miss in ("nearest", "above"):
+            rule = nearest_bucket if self.on_miss == "nearest" else bucket_above
+            bucket = rule(key, self._buckets)
             if bucket is not None:
                 tuner.cache[key] = self._buckets[bucket]
                 self.stats["nearest"] += 1
@@ -184,7 +185,9 @@ def attach(
     """Serves ``kernel`` (a ``@triton.autotune`` kernel) from the table at ``path``.
 
     ``on_miss``: ``"nearest"`` (default) gives a key with no bucket the
-    nearest bucket's config; ``"autotune"`` benchmarks it as Triton would.
+    nearest bucket's config; ``"above"`` the nearest bucket at or above the
+    key (for kernels that tile the key's sizes, with buckets at tile
+    boundaries); ``"autotune"`` benchmarks it as Triton would.
     ``record=True`` stores each autotuned key's result in the table (the file
     is created when missing; a file that is not a sound PreTune table is never
     written). The table is read on the first call.
