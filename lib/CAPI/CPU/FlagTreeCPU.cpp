@@ -336,8 +336,15 @@ namespace {
 
 /// Worker threads started once per process (on the first launch that needs
 /// them) and reused by every launch: the caller runs programs too, so a
-/// launch on `n` threads wakes `n - 1` workers. Launches from several
-/// threads are serialized.
+/// launch on `n` threads offers its work to `n - 1` workers. Launches from
+/// several threads are serialized.
+///
+/// Waking a sleeping thread takes tens of microseconds, more on a busy
+/// machine. So a worker joins a launch only while it is open: once the
+/// caller has run out of programs it closes the launch and waits only for
+/// the workers that joined, not for those still waking up. Between
+/// launches, workers (and a caller waiting for them) spin for a bounded
+/// time before they sleep, since kernels often run back to back.
 class WorkerPool {
 public:
   static WorkerPool &get() {
@@ -352,8 +359,9 @@ public:
     return *pool;
   }
 
-  /// Runs `work` on the calling thread and on `threads - 1` workers and
-  /// returns when every one of them has returned.
+  /// Runs `work` on the calling thread and on up to `threads - 1` workers
+  /// and returns when every one of them has returned. `work` must return
+  /// once no work is left, so that a worker joining late finds none.
   void run(unsigned threads, const std::function<void()> &work) {
     std::lock_guard<std::mutex> launch(launchMutex);
     unsigned helpers = threads - 1;
@@ -364,36 +372,62 @@ public:
         workers.emplace_back([this, index] { workerMain(index); });
       }
       job = &work;
-      wanted = helpers;
-      pending = helpers;
-      ++generation;
+      wanted.store(helpers);
+      open.store(true);
+      generation.fetch_add(1);
     }
     wake.notify_all();
     work();
-    std::unique_lock<std::mutex> lock(mutex);
-    done.wait(lock, [&] { return pending == 0; });
-    job = nullptr;
+    // A worker that joins after this sees the launch closed; one that
+    // joined before is waited for (both sides are sequentially consistent).
+    open.store(false);
+    auto finished = [&] { return joined.load() == 0; };
+    if (!spinUntil(finished)) {
+      std::unique_lock<std::mutex> lock(mutex);
+      done.wait(lock, finished);
+    }
   }
 
 private:
   WorkerPool() : owner(getpid()) {}
 
+  /// Spins (with a pause instruction) until `ready` or for at most
+  /// `kSpin`; never longer, so an idle process burns no CPU.
+  template <typename Ready> static bool spinUntil(Ready ready) {
+    constexpr auto kSpin = std::chrono::microseconds(50);
+    auto deadline = std::chrono::steady_clock::now() + kSpin;
+    for (unsigned i = 0;; ++i) {
+      if (ready())
+        return true;
+      // The clock is read once every 64 pauses.
+      if ((i & 63) == 63 && std::chrono::steady_clock::now() > deadline)
+        return false;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#elif defined(__aarch64__)
+      asm volatile("yield");
+#endif
+    }
+  }
+
   void workerMain(unsigned index) {
     uint64_t seen = 0;
-    std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
-      wake.wait(lock, [&] { return generation != seen; });
-      seen = generation;
-      // A launch waits for all its helpers, so a helper never misses the
-      // generation it is wanted in.
-      if (index >= wanted)
-        continue;
-      const std::function<void()> *work = job;
-      lock.unlock();
-      (*work)();
-      lock.lock();
-      if (--pending == 0)
+      auto started = [&] { return generation.load() != seen; };
+      if (!spinUntil(started)) {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, started);
+      }
+      seen = generation.load();
+      joined.fetch_add(1);
+      if (open.load() && index < wanted.load())
+        (*job)();
+      if (joined.fetch_sub(1) == 1) {
+        // Under the mutex: a caller that found a worker inside and is
+        // about to sleep cannot miss this notification.
+        std::lock_guard<std::mutex> lock(mutex);
         done.notify_one();
+      }
     }
   }
 
@@ -403,9 +437,10 @@ private:
   std::condition_variable wake, done;
   std::vector<std::thread> workers;
   const std::function<void()> *job = nullptr;
-  uint64_t generation = 0;
-  unsigned wanted = 0;
-  unsigned pending = 0;
+  std::atomic<uint64_t> generation{0};
+  std::atomic<unsigned> wanted{0};
+  std::atomic<bool> open{false};
+  std::atomic<unsigned> joined{0};
 };
 
 /// FLAGTREE_CPU_THREADS when set to a positive number, else the cores this
@@ -441,14 +476,23 @@ extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
     num_threads = defaultThreads();
   uint64_t workers = std::min<uint64_t>(num_threads, programs);
 
+  // Threads take runs of consecutive programs: fewer atomic operations on
+  // one shared cache line, and each thread streams through neighbouring
+  // memory; about 32 runs per thread keep the threads balanced.
+  uint64_t run = std::max<uint64_t>(1, programs / (workers * 32));
   std::atomic<uint64_t> next{0};
   std::function<void()> work = [&]() {
     ProgramFrame frame(*kernel, args, grid);
-    for (uint64_t p = next.fetch_add(1); p < programs; p = next.fetch_add(1)) {
-      uint32_t x = p % grid_x;
-      uint32_t y = (p / grid_x) % grid_y;
-      uint32_t z = p / (uint64_t(grid_x) * grid_y);
-      frame.run(kernel->entry, x, y, z);
+    for (uint64_t first = next.fetch_add(run, std::memory_order_relaxed);
+         first < programs;
+         first = next.fetch_add(run, std::memory_order_relaxed)) {
+      uint64_t last = std::min(programs, first + run);
+      for (uint64_t p = first; p < last; ++p) {
+        uint32_t x = p % grid_x;
+        uint32_t y = (p / grid_x) % grid_y;
+        uint32_t z = p / (uint64_t(grid_x) * grid_y);
+        frame.run(kernel->entry, x, y, z);
+      }
     }
   };
   // One program (or one thread) runs on the caller's thread alone.
