@@ -61,11 +61,21 @@ private:
                                llvm::SmallVectorImpl<bool> &confirmed);
   mlir::LogicalResult lowerIf(mlir::scf::IfOp op);
   mlir::LogicalResult lowerWhile(mlir::scf::WhileOp op);
+  mlir::LogicalResult lowerDot(flagtree::tt::DotOp op);
+
+  // Reductions (ReduceLowering.cpp).
   mlir::LogicalResult lowerReduce(flagtree::tt::ReduceOp op);
   mlir::FailureOr<llvm::SmallVector<mlir::Value>>
   reduceAlong(flagtree::tt::ReduceOp op, mlir::ValueRange inputs,
               unsigned axis);
-  mlir::LogicalResult lowerDot(flagtree::tt::DotOp op);
+  mlir::FailureOr<mlir::Value> reduceFromNeutral(flagtree::tt::ReduceOp op,
+                                                 mlir::Value input,
+                                                 unsigned axis,
+                                                 mlir::TypedAttr neutral);
+  mlir::LogicalResult lowerCombine(flagtree::tt::ReduceOp op,
+                                   mlir::OpBuilder &nb, mlir::Location l,
+                                   mlir::ValueRange accumulators,
+                                   mlir::ValueRange elements);
   mlir::LogicalResult lowerShapeOp(mlir::Operation *op);
   mlir::LogicalResult unsupported(mlir::Operation *op);
 

@@ -350,7 +350,7 @@ LogicalResult KernelLowering::lowerShapeOp(Operation *op) {
 }
 
 //===----------------------------------------------------------------------===//
-// Dot and reduce
+// Dot
 //===----------------------------------------------------------------------===//
 
 LogicalResult KernelLowering::lowerDot(tt::DotOp dot) {
@@ -368,113 +368,6 @@ LogicalResult KernelLowering::lowerDot(tt::DotOp dot) {
     return unsupported(dot);
   map.map(dot.getResult(), product->getResult(0));
   return success();
-}
-
-LogicalResult KernelLowering::lowerReduce(tt::ReduceOp reduce) {
-  unsigned axis = reduce.getAxis();
-  SmallVector<Value> inputs;
-  unsigned maxBits = 8;
-  for (Value src : reduce.getSrcs()) {
-    inputs.push_back(map.lookup(src));
-    Type element = getElementTypeOrSelf(src.getType());
-    maxBits = std::max(maxBits, element.isIntOrFloat()
-                                    ? element.getIntOrFloatBitWidth()
-                                    : 64u);
-  }
-  auto type = cast<RankedTensorType>(inputs.front().getType());
-  int64_t size = type.getDimSize(axis);
-  int64_t lanes = vectorWidthBits / maxBits;
-  // Along the innermost dimension, first combine register-wide chunks lane
-  // by lane (N -> lanes, vector operations), then the lanes (lanes -> 1).
-  // Triton's reduction order is unspecified too (a tree on GPUs).
-  if (axis + 1 == unsigned(type.getRank()) && lanes > 1 && size % lanes == 0 &&
-      size / lanes >= 2) {
-    SmallVector<int64_t> shape(type.getShape());
-    shape[axis] = size / lanes;
-    shape.push_back(lanes);
-    SmallVector<ReassociationIndices> groups;
-    for (unsigned d = 0; d < axis; ++d)
-      groups.push_back({int64_t(d)});
-    groups.push_back({int64_t(axis), int64_t(axis) + 1});
-    for (Value &input : inputs)
-      input = tensor::ExpandShapeOp::create(
-          b, loc, cast<RankedTensorType>(input.getType()).clone(shape), input,
-          groups);
-    FailureOr<SmallVector<Value>> chunks = reduceAlong(reduce, inputs, axis);
-    if (failed(chunks))
-      return failure();
-    inputs = *chunks;
-  }
-  FailureOr<SmallVector<Value>> results = reduceAlong(reduce, inputs, axis);
-  if (failed(results))
-    return failure();
-  loc = reduce.getLoc();
-  for (auto [result, lowered] : llvm::zip(reduce.getResults(), *results)) {
-    if (!isa<RankedTensorType>(result.getType()))
-      lowered = tensor::ExtractOp::create(b, loc, lowered, ValueRange{});
-    map.map(result, lowered);
-  }
-  return success();
-}
-
-/// Reduces `inputs` (the lowered sources of `reduce`, or reshaped forms of
-/// them) along `axis` with the combine region of `reduce`.
-FailureOr<SmallVector<Value>> KernelLowering::reduceAlong(tt::ReduceOp reduce,
-                                                          ValueRange inputs,
-                                                          unsigned axis) {
-  unsigned n = inputs.size();
-  SmallVector<Value> inits, rests;
-  for (Value lowered : inputs) {
-    auto type = cast<RankedTensorType>(lowered.getType());
-    SmallVector<int64_t> shape(type.getShape());
-    shape.erase(shape.begin() + axis);
-    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
-    for (int64_t size : type.getShape())
-      sizes.push_back(b.getIndexAttr(size));
-    // The first slice along `axis` is the initial accumulator, so the
-    // combine region needs no neutral element.
-    sizes[axis] = b.getIndexAttr(1);
-    inits.push_back(tensor::ExtractSliceOp::create(
-        b, loc, type.clone(shape), lowered, offsets, sizes, strides));
-    offsets[axis] = b.getIndexAttr(1);
-    sizes[axis] = b.getIndexAttr(type.getDimSize(axis) - 1);
-    SmallVector<int64_t> restShape(type.getShape());
-    restShape[axis] -= 1;
-    rests.push_back(tensor::ExtractSliceOp::create(
-        b, loc, type.clone(restShape), lowered, offsets, sizes, strides));
-  }
-  SmallVector<Value> results = inits;
-  int64_t axisSize =
-      cast<RankedTensorType>(inputs.front().getType()).getDimSize(axis);
-  if (axisSize > 1) {
-    Block &combine = reduce.getCombineOp().front();
-    LogicalResult bodyResult = success();
-    auto linalgReduce = linalg::ReduceOp::create(
-        b, loc, rests, inits, ArrayRef<int64_t>{axis},
-        [&](OpBuilder &nb, Location l, ValueRange args) {
-          // linalg passes (element..., accumulator...); Triton's combine
-          // takes (accumulator..., element...).
-          for (unsigned i = 0; i < n; ++i) {
-            map.map(combine.getArgument(i), args[n + i]);
-            map.map(combine.getArgument(n + i), args[i]);
-          }
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          if (failed(lowerBlockOps(combine))) {
-            bodyResult = failure();
-            return;
-          }
-          SmallVector<Value> yielded;
-          for (Value v : combine.getTerminator()->getOperands())
-            yielded.push_back(map.lookup(v));
-          linalg::YieldOp::create(b, l, yielded);
-        });
-    if (failed(bodyResult))
-      return failure();
-    results = llvm::to_vector_of<Value>(linalgReduce.getResults());
-  }
-  return results;
 }
 
 //===----------------------------------------------------------------------===//
