@@ -1,6 +1,8 @@
 """CPU-lane benchmark: flagtree's CPU lane vs torch on this machine, side by
 side in one process (interleaved rounds, median), plus each kernel's compile
-time. Usage: .venv/bin/python scripts/bench_cpu.py [--rounds N] [--out FILE.md]
+time. Usage: .venv/bin/python scripts/bench_cpu.py [--rounds N] [--threads N]
+[--out FILE.md]; --threads gives both sides that many threads (default: torch's
+default and the CPU lane's, one per core).
 """
 
 from __future__ import annotations
@@ -80,8 +82,12 @@ BENCHES = {
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--out")
     args = parser.parse_args()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+        os.environ["FLAGTREE_CPU_THREADS"] = str(args.threads)
     os.environ["TRITON_CACHE_DIR"] = tempfile.mkdtemp(prefix="flagtree-bench-")
     rows = [
         f"torch {torch.__version__}, {torch.get_num_threads()} threads; "
