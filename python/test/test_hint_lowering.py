@@ -53,11 +53,19 @@ def test_a_hint_the_lane_ignores_is_reported_at_its_line() -> None:
     ), messages
 
 
-def test_the_amd_lane_reports_hints_it_does_not_lower() -> None:
+def test_the_amd_lane_lowers_loop_and_access_hints() -> None:
     kernel, messages = _compile(kernels.hinted_sum, target=("hip", "gfx942", 64))
     assert "ft." not in kernel.asm["flagtree"]
-    assert "tt.num_stages" not in kernel.asm["flagtree"]
-    assert any("hint 'num_stages' is ignored by the amd lane" in m for m in messages), messages
+    assert "tt.num_stages = 2 : i32" in kernel.asm["flagtree"]
+    assert "cacheModifier = cg" in kernel.asm["flagtree"]
+    assert not [m for m in messages if "ignored" in m], messages
+
+
+def test_the_amd_lane_reports_hints_it_does_not_lower() -> None:
+    signature = {"a_ptr": "*fp32", "out_ptr": "*fp32", "BLOCK": "constexpr"}
+    kernel, messages = _compile(kernels.ignored_hint, signature, target=("hip", "gfx942", 64))
+    assert "ft." not in kernel.asm["flagtree"]
+    assert any("hint 'shared_memory' is ignored by the amd lane" in m for m in messages), messages
 
 
 def test_hints_of_other_kernels_in_the_file_stay_out() -> None:

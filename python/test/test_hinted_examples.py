@@ -5,6 +5,7 @@ its hints change the IR as they should."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -68,7 +69,7 @@ class _Recorder:
         return record
 
 
-def _compile_for_sm90(case, which):
+def _compile_for(case, which, target=("cuda", 90, 32)):
     kernel = getattr(case, which)
     recorder = _Recorder(kernel)
     case.launch(recorder, case.make_inputs(torch.device("cpu"), True))
@@ -78,16 +79,35 @@ def _compile_for_sm90(case, which):
     with warnings.catch_warnings(record=True) as caught, triton.knobs.compilation.scope():
         warnings.simplefilter("always")
         triton.knobs.compilation.always_compile = True
-        compiled = triton.compile(source, target=GPUTarget("cuda", 90, 32), options=options)
+        compiled = triton.compile(source, target=GPUTarget(*target), options=options)
     return compiled, [str(w.message) for w in caught]
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_hints_change_the_nvidia_ir(name):
     case = CASES[name]
-    hinted_kernel, messages = _compile_for_sm90(case, "hinted")
-    plain_kernel, _ = _compile_for_sm90(case, "plain")
+    hinted_kernel, messages = _compile_for(case, "hinted")
+    plain_kernel, _ = _compile_for(case, "plain")
     assert not [m for m in messages if "ignored" in m], messages
     ours = hinted_kernel.asm["ttgir"].count(case.ttgir_marker)
     theirs = plain_kernel.asm["ttgir"].count(case.ttgir_marker)
     assert ours > theirs, (case.ttgir_marker, ours, theirs)
+
+
+def test_hints_change_the_amd_ir():
+    """On gfx942: a loop's stage count multi-buffers the matmul's operand
+    tiles in shared memory (Triton's HIP default is 2 stages: one buffer),
+    and cache=cs marks the streaming store non-temporal."""
+    gfx942 = ("hip", "gfx942", 64)
+    mm = CASES["matmul fp16 4096^3"]
+    hinted_kernel, messages = _compile_for(mm, "hinted", gfx942)
+    plain_kernel, _ = _compile_for(mm, "plain", gfx942)
+    assert not [m for m in messages if "ignored" in m], messages
+    assert "!ttg.memdesc<3x128x64xf16" in hinted_kernel.asm["ttgir"]
+    assert "!ttg.memdesc<1x128x64xf16" in plain_kernel.asm["ttgir"]
+    scale = CASES["scale 64M fp32 by a 4096-vector"]
+    hinted_kernel, _ = _compile_for(scale, "hinted", gfx942)
+    plain_kernel, _ = _compile_for(scale, "plain", gfx942)
+    nontemporal = re.compile(r"global_store\S*.* nt\b")
+    assert nontemporal.search(hinted_kernel.asm["amdgcn"])
+    assert not nontemporal.search(plain_kernel.asm["amdgcn"])

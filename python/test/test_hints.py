@@ -637,13 +637,13 @@ def test_cli_lists_hints_statements_and_lanes(cli_file) -> None:
     evict_col = CLI_KERNELS.splitlines()[6].index("evict_first") + 1
     assert out.startswith(f"good ({cli_file}; helpers: helper): 2 hints\n")
     assert (
-        f"{cli_file}:12:{loop_col}: num_stages=3  (applies to loop; honoured by nvidia; "
-        "planned for amd, cpu)" in out
+        f"{cli_file}:12:{loop_col}: num_stages=3  (applies to loop; honoured by amd, nvidia; "
+        "planned for cpu)" in out
     )
     assert "       12 | for i in range(n):  # @hint: num_stages=3\n" in out
     assert (
-        f"{cli_file}:7:{evict_col}: evict_first  (applies to load, store; honoured by nvidia; "
-        "planned for amd; ignored by cpu)" in out
+        f"{cli_file}:7:{evict_col}: evict_first  (applies to load, store; honoured by amd, "
+        "nvidia; ignored by cpu)" in out
     )
     assert out.endswith("\n0 error(s), 0 warning(s)\n")
     assert "tl.store(p + i" not in out  # the loop body is not the loop hint's statement

@@ -96,7 +96,13 @@ lanes) and drops the rest. Triton never sees an `ft` attribute.
   loop, or in a loop with `tl.dot` (whose loads Triton stages already), it
   is ignored with a remark saying why. Measured effects on an H100 are in
   [performance.md](performance.md#hints-on-an-h100).
-* **AMD** and the **CPU lane** lower no hint yet.
+* **AMD** honours `num_stages` (Triton's HIP stream pipeliner
+  multi-buffers the loop's loads; its default is 2 stages), `unroll`
+  (flagtree's own unrolling) and `evict_first`, `evict_last`, `cache`
+  (AMDGCN's non-temporal and coherence bits: `cache=cs` on a store gives
+  `global_store ... nt`). Checked on gfx942 code compiled here; no AMD GPU
+  has run it.
+* The **CPU lane** lowers no hint yet.
 
 Problems are reported as Python warnings (`flagtree.hints.middle_end.HintWarning`)
 that start with the hint's `file:line:col`: a hint that is wrong, a hint
