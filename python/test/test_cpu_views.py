@@ -239,3 +239,25 @@ def test_integer_division_never_divides_by_a_masked_off_lane(dtype) -> None:
     _int_divide_kernel[(triton.cdiv(n, 256),)](a, b, out, n, BLOCK=256)
     q = torch.div(a, b, rounding_mode="trunc")
     assert torch.equal(out, q + (a - q * b))
+
+
+@triton.jit
+def _padded_sum_kernel(x_ptr, out_ptr, M, N, sxm, BM: tl.constexpr, BN: tl.constexpr):
+    rows = tl.arange(0, BM)
+    cols = tl.arange(0, BN)
+    mask = (rows[:, None] < M) & (cols[None, :] < N)
+    x = tl.load(x_ptr + rows[:, None] * sxm + cols[None, :], mask=mask, other=-1.0)
+    tl.store(out_ptr + rows, tl.sum(x, axis=1))
+    tl.store(out_ptr + BM + cols, tl.sum(x, axis=0))
+
+
+@pytest.mark.parametrize("M,N", [(16, 32), (5, 32), (16, 7), (5, 7), (0, 3)])
+def test_masked_2d_load_fills_every_element_it_does_not_load(M, N) -> None:
+    # `other` must reach exactly the elements outside [0, M) x [0, N).
+    BM, BN = 16, 32
+    x = torch.randn(max(M, 1), 40)
+    out = torch.empty(BM + BN)
+    _padded_sum_kernel[(1,)](x, out, M, N, x.stride(0), BM=BM, BN=BN)
+    tile = torch.full((BM, BN), -1.0)
+    tile[:M, :N] = x[:M, :N]
+    torch.testing.assert_close(out, torch.cat([tile.sum(1), tile.sum(0)]), rtol=1e-5, atol=1e-5)

@@ -126,6 +126,9 @@ private:
                              const MaskBounds *bounds,
                              llvm::SmallVectorImpl<mlir::OpFoldResult> &sizes);
   mlir::Value accessRoot(mlir::Operation *op, mlir::Value ptr);
+  /// Fills what lies outside the leading `valid` part of `buffer`.
+  void fillOutside(mlir::Location loc, mlir::Value buffer,
+                   llvm::ArrayRef<mlir::OpFoldResult> valid, mlir::Value value);
   mlir::Value gather(flagtree::tt::LoadOp op, mlir::Value root);
   void scatter(flagtree::tt::StoreOp op, mlir::Value root);
 

@@ -74,6 +74,28 @@ Value KernelLowering::structuredView(Location loc, Value root,
                                            sizes, offsets.strides);
 }
 
+void KernelLowering::fillOutside(Location loc, Value buffer,
+                                 ArrayRef<OpFoldResult> valid, Value value) {
+  // The elements outside [0, valid) are, for each dimension d, those at or
+  // past valid[d] along d and within [0, valid) along the dimensions
+  // before it: one slab per dimension, most of them empty at run time.
+  auto type = cast<MemRefType>(buffer.getType());
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> ones(rank, b.getIndexAttr(1));
+  for (int64_t d = 0; d < rank; ++d) {
+    if (isConstantIntValue(valid[d], type.getDimSize(d)))
+      continue;
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes;
+    for (int64_t e = 0; e < rank; ++e)
+      sizes.push_back(e < d ? valid[e] : b.getIndexAttr(type.getDimSize(e)));
+    offsets[d] = valid[d];
+    sizes[d] = subOfr(b.getIndexAttr(type.getDimSize(d)), valid[d]);
+    Value slab =
+        memref::SubViewOp::create(b, loc, buffer, offsets, sizes, ones);
+    linalg::FillOp::create(b, loc, value, slab);
+  }
+}
+
 /// `other` as one scalar when it is uniform (a splat), else null.
 static Value uniformValue(Value other, IRMapping &map, OpBuilder &b,
                           Location loc) {
@@ -218,15 +240,15 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
   AffineOffsets facts = offsets->second;
   auto bufferType = MemRefType::get(type.getShape(), type.getElementType());
   Value buffer = memref::AllocOp::create(b, loc, bufferType);
+  SmallVector<OpFoldResult> sizes;
+  Value view = structuredView(loc, root, facts, type, bounds, sizes);
   bool selectOther = false;
   if (bounds && op.getOther()) {
     if (Value fill = uniformValue(op.getOther(), map, b, loc))
-      linalg::FillOp::create(b, loc, fill, buffer);
+      fillOutside(loc, buffer, sizes, fill);
     else
       selectOther = true;
   }
-  SmallVector<OpFoldResult> sizes;
-  Value view = structuredView(loc, root, facts, type, bounds, sizes);
   Value dest = buffer;
   if (bounds) {
     SmallVector<OpFoldResult> zeros(type.getRank(), b.getIndexAttr(0));

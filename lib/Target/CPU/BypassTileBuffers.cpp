@@ -227,6 +227,15 @@ std::optional<LoadedBuffer> matchLoad(const Candidate &candidate,
     }
     Operation *copier = user;
     if (auto view = dyn_cast<memref::SubViewOp>(user)) {
+      // A masked load fills what it does not copy with `other`.
+      auto fill = view->hasOneUse()
+                      ? dyn_cast<linalg::FillOp>(*view->user_begin())
+                      : linalg::FillOp();
+      if (fill && fill.getDpsInits()[0] == view.getResult()) {
+        loaded.loading.push_back(view);
+        loaded.loading.push_back(fill);
+        continue;
+      }
       if (!isLeadingSubview(view, alloc) || !view->hasOneUse())
         return std::nullopt;
       loaded.loading.push_back(view);

@@ -52,10 +52,14 @@ tt.func @masked_copy(%x: !tt.ptr<f32>, %y: !tt.ptr<f32>, %n: i32) {
 
 // -----
 
-// A masked load with `other` fills the buffer with it before the copy.
+// A masked load with `other` fills the part of the buffer past the valid
+// extent with it, then copies the valid extent.
 // CHECK-LABEL: func.func @masked_other
 // CHECK: %[[BUF:.*]] = memref.alloc() : memref<16xf32>
-// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[BUF]] : memref<16xf32>)
+// CHECK: %[[VALID:.*]] = arith.maxsi
+// CHECK: %[[REST:.*]] = arith.subi %c16, %[[VALID]] : index
+// CHECK: %[[TAIL:.*]] = memref.subview %[[BUF]][%[[VALID]]] [%[[REST]]] [1]
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[TAIL]] : memref<?xf32, strided<[1], offset: ?>>)
 // CHECK: linalg.copy
 tt.func @masked_other(%x: !tt.ptr<f32>, %n: i32) -> tensor<16xf32> {
   %other = arith.constant dense<0xFF800000> : tensor<16xf32>
