@@ -68,6 +68,18 @@ def test_the_amd_lane_reports_hints_it_does_not_lower() -> None:
     assert any("hint 'shared_memory' is ignored by the amd lane" in m for m in messages), messages
 
 
+def test_a_hint_never_adds_a_cache_modifier_to_an_evicting_access() -> None:
+    # ptxas rejects a load with both; the kernel's own eviction policy wins
+    # and the hint is reported at its line.
+    signature = {"a_ptr": "*fp32", "out_ptr": "*fp32", "BLOCK": "constexpr"}
+    kernel, messages = _compile(kernels.conflicting_hint, signature)
+    assert "cacheModifier" not in kernel.asm["ttgir"]
+    assert "evict_first" in kernel.asm["ttgir"]
+    assert any(
+        "hinted/kernels.py:37" in m and "already has an eviction policy" in m for m in messages
+    ), messages
+
+
 def test_hints_of_other_kernels_in_the_file_stay_out() -> None:
     _, messages = _compile(kernels.plain_sum)
     assert not [m for m in messages if "hint" in m], messages

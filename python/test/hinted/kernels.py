@@ -29,3 +29,10 @@ def ignored_hint(a_ptr, out_ptr, BLOCK: tl.constexpr):
     offs = tl.arange(0, BLOCK)
     x = tl.load(a_ptr + offs)  # @hint: shared_memory
     tl.store(out_ptr + offs, x)
+
+
+@triton.jit
+def conflicting_hint(a_ptr, out_ptr, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    x = tl.load(a_ptr + offs, mask=offs < 100, eviction_policy="evict_first")  # @hint: cache=cg
+    tl.store(out_ptr + offs, x, mask=offs < 100)

@@ -108,13 +108,27 @@ bool applyHint(Operation *op, StringRef name, Attribute value,
     access.setCache(*modifier);
     return true;
   };
+  // An access takes a cache modifier or an eviction policy, not both
+  // (ptxas rejects ld.global.cg.L1::evict_first): a hint never adds one to
+  // an access the kernel already gave the other.
   auto applyToAccess = [&](auto access) {
     if (name == "evict_first" || name == "evict_last") {
+      if (access.getCache() != tt::CacheModifier::NONE) {
+        why = "the access already has a cache modifier, and an access takes "
+              "a cache modifier or an eviction policy, not both";
+        return false;
+      }
       setEviction(access);
       return true;
     }
-    if (name == "cache")
+    if (name == "cache") {
+      if (access.getEvict() != tt::EvictionPolicy::NORMAL) {
+        why = "the access already has an eviction policy, and an access "
+              "takes a cache modifier or an eviction policy, not both";
+        return false;
+      }
       return setCache(access);
+    }
     return false;
   };
   if (auto load = dyn_cast<tt::LoadOp>(op))
