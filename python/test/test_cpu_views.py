@@ -261,3 +261,45 @@ def test_masked_2d_load_fills_every_element_it_does_not_load(M, N) -> None:
     tile = torch.full((BM, BN), -1.0)
     tile[:M, :N] = x[:M, :N]
     torch.testing.assert_close(out, torch.cat([tile.sum(1), tile.sum(0)]), rtol=1e-5, atol=1e-5)
+
+
+def test_tiles_too_large_for_the_stack() -> None:
+    # 64K-element tiles stay heap buffers; the direct form frees nothing.
+    n = 3 * 65536 - 11
+    x, y = torch.randn(n), torch.randn(n)
+    out = torch.empty(n)
+    _add_kernel[(triton.cdiv(n, 65536),)](x, y, out, n, BLOCK=65536)
+    torch.testing.assert_close(out, x * 2 + y)
+    _add_kernel[(triton.cdiv(n, 65536),)](x, y, x, n, BLOCK=65536)
+    torch.testing.assert_close(x, out)
+
+
+@triton.jit
+def _looped_kernel(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    # One program walks the whole input, one tile per iteration.
+    for start in range(0, n, BLOCK):
+        offs = start + tl.arange(0, BLOCK)
+        mask = offs < n
+        x = tl.load(x_ptr + offs, mask=mask, other=0.0)
+        tl.store(out_ptr + offs, tl.sigmoid(x), mask=mask)
+
+
+@pytest.mark.parametrize("shift", [None, 0, 1])
+def test_tiles_in_a_loop(shift) -> None:
+    n = 1000
+    memory = torch.randn(n + 8)
+    x = memory[:n]
+    expected = memory.clone()
+    if shift is None:
+        out = torch.empty(n)
+        _looped_kernel[(1,)](x, out, n, BLOCK=128)
+        torch.testing.assert_close(out, torch.sigmoid(x))
+        return
+    # In place or one element ahead: iteration i overwrites what iteration
+    # i + 1 loads only when shifted, and then the later tile must see it.
+    out = memory[shift : shift + n]
+    for start in range(0, n, 128):
+        end = min(start + 128, n)
+        expected[shift + start : shift + end] = torch.sigmoid(expected[start:end].clone())
+    _looped_kernel[(1,)](x, out, n, BLOCK=128)
+    torch.testing.assert_close(memory, expected)
