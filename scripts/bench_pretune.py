@@ -34,7 +34,7 @@ from triton.testing import do_bench
 
 from flagtree import pretune
 from flagtree.examples import kernels
-from flagtree.pretune.buckets import bucket_above
+from flagtree.pretune.buckets import RULES
 from flagtree.pretune.identity import autotune_key
 
 LANES = {
@@ -191,9 +191,7 @@ def _name(config) -> str:
 
 def kernel_bucket(kernel, key: tuple, rule: str) -> tuple:
     """The table bucket that answered ``key``."""
-    if rule == "above":
-        return bucket_above(key, kernel.buckets)
-    return pretune.nearest_bucket(key, kernel.buckets)
+    return RULES[rule](key, kernel.buckets)
 
 
 def _gap_rows(what: str, gaps: list[float]) -> list[str]:
@@ -220,7 +218,7 @@ def main() -> int:
         help="where the buckets sit (tiles: at the configs' tile-count boundaries; nvidia)",
     )
     parser.add_argument(
-        "--rule", choices=["nearest", "above"], default="nearest", help="on_miss rule of the table"
+        "--rule", choices=sorted(RULES), default="nearest", help="on_miss rule of the table"
     )
     parser.add_argument("--out", help="also write the result table (markdown) here")
     parser.add_argument("--detail", help="write per-shape times of every config here (CSV)")

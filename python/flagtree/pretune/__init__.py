@@ -5,7 +5,7 @@ SQLite file); ``attach`` serves the kernel from that table at run time with
 no benchmarking. See docs/pretune.md.
 """
 
-from .buckets import distance, nearest_bucket
+from .buckets import bucket_above, distance, nearest_bucket
 from .database import SCHEMA_VERSION, TableRejected
 from .identity import KernelIdentity, PretuneError, autotune_key, identify
 from .runtime import PretunedKernel, PretuneWarning, attach, pretuned
@@ -24,6 +24,7 @@ __all__ = [
     "Workload",
     "attach",
     "autotune_key",
+    "bucket_above",
     "distance",
     "identify",
     "load_workload",

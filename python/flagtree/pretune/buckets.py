@@ -77,3 +77,7 @@ def bucket_above(key: tuple, buckets: Iterable[tuple]) -> tuple | None:
         and all(bv >= kv for kv, bv in zip(key, b, strict=True) if _is_int(kv))
     ]
     return nearest_bucket(key, above) or nearest_bucket(key, buckets)
+
+
+#: The bucket rules by their ``on_miss`` name.
+RULES = {"nearest": nearest_bucket, "above": bucket_above}

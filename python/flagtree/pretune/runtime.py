@@ -25,7 +25,7 @@ from typing import Any
 from triton.runtime.autotuner import Autotuner, Config
 from triton.runtime.jit import KernelInterface
 
-from .buckets import bucket_above, nearest_bucket
+from .buckets import RULES
 from .database import Entry, TableRejected, open_for_writing, read_entries, table_id, write_entry
 from .identity import (
     PretuneError,
@@ -37,7 +37,7 @@ from .identity import (
     key_to_text,
 )
 
-ON_MISS = ("nearest", "above", "autotune")
+ON_MISS = (*RULES, "autotune")
 
 
 class PretuneWarning(UserWarning):
@@ -115,9 +115,8 @@ class PretunedKernel(KernelInterface):
 
     def _run_unseen(self, key: tuple, args: tuple, kwargs: dict):
         tuner = self.autotuner
-        if self.on_miss in ("nearest", "above"):
-            rule = nearest_bucket if self.on_miss == "nearest" else bucket_above
-            bucket = rule(key, self._buckets)
+        if self.on_miss in RULES:
+            bucket = RULES[self.on_miss](key, self._buckets)
             if bucket is not None:
                 tuner.cache[key] = self._buckets[bucket]
                 self.stats["nearest"] += 1
