@@ -20,18 +20,10 @@ import warnings
 from pathlib import Path
 
 import torch
+from gpu_check import compiled_kernels  # scripts/, beside this file
 from triton.testing import do_bench_cudagraph
 
 from flagtree.examples import hinted
-
-
-def _compiled(kernel):
-    """The last CompiledKernel a JITFunction holds."""
-    found = []
-    for entry in kernel.device_caches.values():
-        cache = entry[0] if isinstance(entry, tuple) else entry
-        found.extend(cache.values())
-    return found[-1]
 
 
 def measure(case: hinted.HintCase, rounds: int) -> dict:
@@ -54,8 +46,8 @@ def measure(case: hinted.HintCase, rounds: int) -> dict:
             torch.allclose(got.double(), ref.double(), atol=case.atol, rtol=case.rtol)
         ),
     }
-    hinted_ir = _compiled(case.hinted).asm["ttgir"]
-    plain_ir = _compiled(case.plain).asm["ttgir"]
+    hinted_ir = compiled_kernels(case.hinted)[-1].asm["ttgir"]
+    plain_ir = compiled_kernels(case.plain)[-1].asm["ttgir"]
     row["ir_marker"] = case.ttgir_marker
     row["marker_count"] = [hinted_ir.count(case.ttgir_marker), plain_ir.count(case.ttgir_marker)]
     times = {"hinted": [], "plain": []}

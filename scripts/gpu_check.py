@@ -41,7 +41,7 @@ BENCH_SIZES = {
 NON_DETERMINISTIC_UPSTREAM = {"tl_range_warp_specialize"}  # see docs/roundtrip.md
 
 
-def _compiled_kernels(jit_fn):
+def compiled_kernels(jit_fn):
     """The CompiledKernel objects a JITFunction holds in its caches."""
     found = []
     for entry in jit_fn.device_caches.values():
@@ -78,8 +78,8 @@ def check_runnable(report: dict) -> None:
             same_output = bool(torch.equal(out, upstream_out))
         else:  # atomics accumulate in a different order on every run
             same_output = bool(torch.allclose(out, upstream_out, case.atol, case.rtol))
-        ours = _compiled_kernels(case.kernel)
-        theirs = _compiled_kernels(upstream_kernel)
+        ours = compiled_kernels(case.kernel)
+        theirs = compiled_kernels(upstream_kernel)
         same_cubin = bool(ours and theirs and ours[-1].asm["cubin"] == theirs[-1].asm["cubin"])
         has_stage = bool(ours and "flagtree" in ours[-1].asm)
         rows.append(
@@ -112,7 +112,7 @@ def check_hints(report: dict) -> None:
         out = torch.empty(block, device="cuda")
         fn[(1,)](a, out, k_tiles, BLOCK=block)
         torch.cuda.synchronize()
-        compiled = _compiled_kernels(fn)[-1]
+        compiled = compiled_kernels(fn)[-1]
         rows[name] = {
             "matches_torch": bool(torch.allclose(out, ref, atol=1e-2, rtol=1e-4)),
             "num_stages_in_ir": "tt.num_stages = 2" in compiled.asm["flagtree"],
