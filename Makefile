@@ -9,7 +9,7 @@ CLANG_FORMAT := /usr/lib/llvm-22/bin/clang-format
 LIT := /usr/lib/llvm-22/bin/lit
 CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' '*.c')
 
-.PHONY: demo test setup install lint format lit pytest docs clean
+.PHONY: demo test setup install lint format lit pytest asan docs clean
 
 demo: install
 	$(PY) -m flagtree.demo
@@ -39,6 +39,10 @@ lit: install
 
 pytest: install
 	$(PY) -m pytest -n $(JOBS) python/test
+
+# The CPU lane's tests with its JIT-compiled kernels under AddressSanitizer.
+asan: install
+	JOBS=$(JOBS) bash scripts/asan.sh
 
 # Regenerates the generated references: the `tt` dialect's ops (from its
 # TableGen source) and the hints (from the hint registry).

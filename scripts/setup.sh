@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libzstd-dev libffi-dev zlib1g-dev clang-format-22 ccache
+  libclang-rt-22-dev # LLVM 22's AddressSanitizer runtime, for `make asan`
 )
 
 missing=()

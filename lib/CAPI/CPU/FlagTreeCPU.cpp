@@ -7,6 +7,7 @@
 
 #include "flagtree/CAPI/FlagTreeCPU.h"
 #include "JITRuntime.h"
+#include "Sanitizer.h"
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h"
 #include "flagtree/Target/CPU/Passes.h"
 #include "flagtree/Target/TTIRText.h"
@@ -228,13 +229,25 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
                << "\n";
     return fail();
   }
+  llvm::Expected<std::string> sanitizer = flagtree::cpu::requestedSanitizer();
+  if (!sanitizer) {
+    diagStream << name << ": error: " << llvm::toString(sanitizer.takeError())
+               << "\n";
+    return fail();
+  }
   ExecutionEngineOptions engineOptions;
   auto optimize = makeOptimizingTransformer(
       /*optLevel=*/3, /*sizeLevel=*/0, machine->get());
+  llvm::TargetMachine *targetMachine = machine->get();
   // `transformer` is a function_ref: the callable must outlive `create`.
   std::function<llvm::Error(llvm::Module *)> transform =
-      [optimize, dumpBase](llvm::Module *llvmModule) -> llvm::Error {
+      [optimize, dumpBase, targetMachine,
+       sanitize = *sanitizer](llvm::Module *llvmModule) -> llvm::Error {
     llvm::Error error = optimize(llvmModule);
+    // Instrumented after optimization, as clang does: the checks then cover
+    // the accesses that really remain (vector and masked ones included).
+    if (!error && sanitize == "address")
+      flagtree::cpu::instrumentForAddressSanitizer(*llvmModule, targetMachine);
     if (!error && !dumpBase.empty()) {
       std::error_code fileError;
       llvm::raw_fd_ostream file(dumpBase + ".ll", fileError);
