@@ -59,6 +59,21 @@ FLAGTREE_CPU_EXPORT int flagtree_cpu_launch(flagtree_cpu_kernel *kernel,
                                             uint32_t grid_y, uint32_t grid_z,
                                             uint32_t num_threads);
 
+/// Whether the kernel was compiled with the run-time bounds checks
+/// (FLAGTREE_CPU_BOUNDS_CHECK set when it was compiled).
+FLAGTREE_CPU_EXPORT int flagtree_cpu_checked(const flagtree_cpu_kernel *kernel);
+
+/// flagtree_cpu_launch for a checked kernel: `extents` holds, per argument,
+/// the bytes addressable before and after its pointer (-1 when unknown;
+/// ignored for scalars). An access outside them stops the launch before it
+/// touches memory: returns 2 and sets `*error` to a message naming the
+/// kernel's file:line (free it with flagtree_cpu_free_string).
+FLAGTREE_CPU_EXPORT int
+flagtree_cpu_launch_checked(flagtree_cpu_kernel *kernel, void **args,
+                            const int64_t *extents, uint32_t grid_x,
+                            uint32_t grid_y, uint32_t grid_z,
+                            uint32_t num_threads, char **error);
+
 /// Frees a compiled kernel.
 FLAGTREE_CPU_EXPORT void flagtree_cpu_free(flagtree_cpu_kernel *kernel);
 

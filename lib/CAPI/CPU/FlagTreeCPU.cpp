@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "flagtree/CAPI/FlagTreeCPU.h"
+#include "Checked.h"
 #include "JITRuntime.h"
 #include "Sanitizer.h"
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h"
@@ -64,6 +65,8 @@ struct flagtree_cpu_kernel {
   std::string signature;
   std::vector<ArgumentSlot> slots;
   double compileMs = 0;
+  /// Compiled with the run-time bounds checks (FLAGTREE_CPU_BOUNDS_CHECK).
+  bool checked = false;
 };
 
 namespace {
@@ -206,7 +209,8 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
           /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/true,
           /*printAfterOnlyOnFailure=*/false, *passDump);
   }
-  flagtree::cpu::buildCPUPipeline(pm, *target, spec);
+  result->checked = flagtree::cpu::boundsCheckRequested();
+  flagtree::cpu::buildCPUPipeline(pm, *target, spec, result->checked);
   if (failed(pm.run(*module)))
     return fail();
   if (dumpDir) {
@@ -266,6 +270,8 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   }
   result->engine = std::move(*engine);
   flagtree::cpu::registerJITRuntime(*result->engine);
+  if (result->checked)
+    flagtree::cpu::registerCheckedRuntime(*result->engine);
   auto function = result->engine->lookupPacked(result->name);
   if (!function) {
     diagStream << name << ": error: " << llvm::toString(function.takeError())
@@ -476,9 +482,12 @@ unsigned defaultThreads() {
 
 } // namespace
 
-extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
-                                   uint32_t grid_x, uint32_t grid_y,
-                                   uint32_t grid_z, uint32_t num_threads) {
+namespace {
+
+/// Runs the grid; `checks` is the state of a checked launch, else null.
+int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
+               uint32_t grid_y, uint32_t grid_z, uint32_t num_threads,
+               flagtree::cpu::CheckedLaunch *checks) {
   if (!kernel || !kernel->entry)
     return 1;
   const uint32_t grid[3] = {grid_x, grid_y, grid_z};
@@ -496,9 +505,22 @@ extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
   std::atomic<uint64_t> next{0};
   std::function<void()> work = [&]() {
     ProgramFrame frame(*kernel, args, grid);
+    flagtree::cpu::CheckedThread &thread = flagtree::cpu::checkedThread();
+    std::jmp_buf exit;
+    if (kernel->checked) {
+      thread.launch = checks;
+      thread.exit = &exit;
+      // A failed check jumps back here, leaving its program: run no more.
+      if (setjmp(exit)) {
+        thread = {};
+        return;
+      }
+    }
     for (uint64_t first = next.fetch_add(run, std::memory_order_relaxed);
          first < programs;
          first = next.fetch_add(run, std::memory_order_relaxed)) {
+      if (checks && checks->stopped.load(std::memory_order_relaxed))
+        break;
       uint64_t last = std::min(programs, first + run);
       for (uint64_t p = first; p < last; ++p) {
         uint32_t x = p % grid_x;
@@ -507,6 +529,7 @@ extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
         frame.run(kernel->entry, x, y, z);
       }
     }
+    thread = {};
   };
   // One program (or one thread) runs on the caller's thread alone.
   if (workers == 1) {
@@ -515,6 +538,41 @@ extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
   }
   WorkerPool::get().run(static_cast<unsigned>(workers), work);
   return 0;
+}
+
+} // namespace
+
+extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
+                                   uint32_t grid_x, uint32_t grid_y,
+                                   uint32_t grid_z, uint32_t num_threads) {
+  flagtree::cpu::CheckedLaunch checks;
+  int status = launchGrid(kernel, args, grid_x, grid_y, grid_z, num_threads,
+                          kernel && kernel->checked ? &checks : nullptr);
+  // Without extents a check cannot fail; should one still have, the launch
+  // must not look successful.
+  return status == 0 && !checks.error.empty() ? 2 : status;
+}
+
+extern "C" int flagtree_cpu_launch_checked(flagtree_cpu_kernel *kernel,
+                                           void **args, const int64_t *extents,
+                                           uint32_t grid_x, uint32_t grid_y,
+                                           uint32_t grid_z,
+                                           uint32_t num_threads, char **error) {
+  *error = nullptr;
+  flagtree::cpu::CheckedLaunch checks;
+  checks.extents = extents;
+  checks.numArguments = kernel ? kernel->slots.size() : 0;
+  int status =
+      launchGrid(kernel, args, grid_x, grid_y, grid_z, num_threads, &checks);
+  if (status == 0 && !checks.error.empty()) {
+    *error = copyString(checks.error);
+    return 2;
+  }
+  return status;
+}
+
+extern "C" int flagtree_cpu_checked(const flagtree_cpu_kernel *kernel) {
+  return kernel->checked ? 1 : 0;
 }
 
 extern "C" void flagtree_cpu_free(flagtree_cpu_kernel *kernel) {

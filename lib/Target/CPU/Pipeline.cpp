@@ -17,12 +17,15 @@ using namespace mlir;
 
 void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
                                      const TargetDescription &target,
-                                     llvm::StringRef targetSpec) {
+                                     llvm::StringRef targetSpec,
+                                     bool boundsCheck) {
   ConvertTritonToFLIROptions lowering;
   lowering.target = targetSpec.str();
   pm.addPass(createConvertTritonToFLIR(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (boundsCheck)
+    pm.addPass(createCPUBoundsCheck());
   // Offset tensors that only fed structured accesses are dead now, also
   // when a loop still carries them.
   pm.addPass(createRemoveDeadValuesPass());

@@ -98,12 +98,15 @@ class CPULauncher:
         # Constexprs are folded into the kernel; only run-time arguments pass.
         self.keep = [i for i, name in enumerate(names) if signature[name] != "constexpr"]
         self.kept_types = [signature[names[i]] for i in self.keep]
+        self.kept_names = [names[i] for i in self.keep]
 
     def __call__(self, grid_x, grid_y, grid_z, stream, function, packed_metadata,
                  launch_metadata, enter_hook, exit_hook, *args):  # fmt: skip
         if enter_hook is not None:
             enter_hook(launch_metadata)
-        function.launch((grid_x, grid_y, grid_z), [args[i] for i in self.keep])
+        function.launch(
+            (grid_x, grid_y, grid_z), [args[i] for i in self.keep], names=self.kept_names
+        )
         if exit_hook is not None:
             exit_hook(launch_metadata)
 
@@ -112,7 +115,8 @@ class CPULauncher:
         this launcher: (kernel handle, address of ``flagtree_cpu_launch``,
         [(argument index, signature type)]); None when the kernel's
         arguments do not match this launcher's."""
-        if len(self.keep) != len(function.signature):
+        # A bounds-checked kernel needs its tensors' extents at every launch.
+        if len(self.keep) != len(function.signature) or function.checked:
             return None
         # The JIT's signature spells unsigned integers as signless ones;
         # Triton's type keeps the range a value is checked against.

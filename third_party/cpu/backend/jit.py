@@ -11,6 +11,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import hashlib
+import os
+import re
 import threading
 
 from flagtree.core import native_library
@@ -21,6 +23,17 @@ _LIBRARY = "libflagtree_cpu.so"
 class CPUCompileError(RuntimeError):
     """The CPU lane could not compile a kernel; the message holds the
     diagnostics, each naming the kernel's file:line."""
+
+
+class CPUOutOfBoundsError(RuntimeError):
+    """A kernel compiled in the bounds-checked mode (FLAGTREE_CPU_BOUNDS_CHECK=1)
+    accessed memory outside a tensor it was given. The access was not made;
+    the message names the kernel's file:line, the argument and the elements."""
+
+
+def bounds_check_requested() -> bool:
+    """Whether FLAGTREE_CPU_BOUNDS_CHECK asks for the bounds-checked mode."""
+    return os.environ.get("FLAGTREE_CPU_BOUNDS_CHECK", "") not in ("", "0")
 
 
 @functools.cache
@@ -43,6 +56,14 @@ def _lib() -> ctypes.CDLL:
         ctypes.c_uint32
     ] * 4
     lib.flagtree_cpu_launch.restype = ctypes.c_int
+    lib.flagtree_cpu_checked.argtypes = [ctypes.c_void_p]
+    lib.flagtree_cpu_checked.restype = ctypes.c_int
+    lib.flagtree_cpu_launch_checked.argtypes = (
+        [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64)]
+        + [ctypes.c_uint32] * 4
+        + [ctypes.POINTER(ctypes.c_void_p)]
+    )
+    lib.flagtree_cpu_launch_checked.restype = ctypes.c_int
     lib.flagtree_cpu_free.argtypes = [ctypes.c_void_p]
     lib.flagtree_cpu_free_string.argtypes = [ctypes.c_void_p]
     return lib
@@ -90,6 +111,8 @@ class CPUKernel:
         signature = lib.flagtree_cpu_signature(handle).decode()
         self.signature = [s for s in signature.split(",") if s]
         self.compile_ms = lib.flagtree_cpu_compile_ms(handle)
+        #: Compiled with the run-time bounds checks (FLAGTREE_CPU_BOUNDS_CHECK).
+        self.checked = bool(lib.flagtree_cpu_checked(handle))
         self._converters = [self._converter(kind) for kind in self.signature]
 
     @staticmethod
@@ -101,15 +124,62 @@ class CPUKernel:
             raise CPUCompileError(f"the CPU lane cannot pass arguments of type {kind} yet")
         return ctype
 
-    def launch(self, grid: tuple[int, int, int], args: list, num_threads: int = 0) -> None:
-        """Runs the grid; ``num_threads`` 0 uses every core."""
+    def launch(
+        self,
+        grid: tuple[int, int, int],
+        args: list,
+        num_threads: int = 0,
+        names: list[str] | None = None,
+    ) -> None:
+        """Runs the grid; ``num_threads`` 0 uses every core. ``names`` (the
+        arguments' names) only serve error messages."""
         if len(args) != len(self.signature):
             raise TypeError(f"kernel takes {len(self.signature)} arguments, got {len(args)}")
         values = [convert(arg) for convert, arg in zip(self._converters, args, strict=True)]
         pointers = (ctypes.c_void_p * len(values))(
             *[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in values]
         )
+        if self.checked:
+            self._launch_checked(grid, args, pointers, num_threads, names)
+            return
         status = _lib().flagtree_cpu_launch(self.handle, pointers, *grid, num_threads)
+        if status != 0:
+            raise RuntimeError(f"the CPU lane failed to launch the kernel (status {status})")
+
+    @staticmethod
+    def _extent(arg) -> tuple[int, int]:
+        """Bytes addressable before and after a tensor argument's pointer:
+        the span of the tensor's own elements (not the rest of a storage it
+        is a view of). (-1, -1), unchecked, when the argument is no tensor."""
+        if not all(hasattr(arg, a) for a in ("data_ptr", "stride", "shape", "element_size")):
+            return -1, -1
+        if arg.numel() == 0:
+            return 0, 0
+        low = sum(min(0, (n - 1) * s) for n, s in zip(arg.shape, arg.stride(), strict=True))
+        high = sum(max(0, (n - 1) * s) for n, s in zip(arg.shape, arg.stride(), strict=True))
+        size = arg.element_size()
+        return -low * size, (high + 1) * size
+
+    def _launch_checked(self, grid, args, pointers, num_threads, names) -> None:
+        extents = (ctypes.c_int64 * (2 * len(args)))()
+        for i, arg in enumerate(args):
+            extents[2 * i], extents[2 * i + 1] = self._extent(arg)
+        error = ctypes.c_void_p()
+        lib = _lib()
+        status = lib.flagtree_cpu_launch_checked(
+            self.handle, pointers, extents, *grid, num_threads, ctypes.byref(error)
+        )
+        if error.value:
+            message = ctypes.string_at(error.value).decode(errors="replace")
+            lib.flagtree_cpu_free_string(error.value)
+
+            def name(match: re.Match) -> str:
+                index = int(match.group(1))
+                if names and index < len(names):
+                    return f"`{names[index]}`"
+                return f"#{index}"
+
+            raise CPUOutOfBoundsError(re.sub(r"#(\d+)", name, message, count=1))
         if status != 0:
             raise RuntimeError(f"the CPU lane failed to launch the kernel (status {status})")
 
@@ -127,7 +197,9 @@ _compiled_lock = threading.Lock()
 def compile_ttir(text: str, source_name: str, options: str = "") -> CPUKernel:
     """Compiles TTIR text (or returns the kernel compiled from it before).
     ``options``: ``target=host`` (default) or ``target={...JSON...}``."""
-    key = hashlib.sha256(f"{options}\0{text}".encode()).hexdigest()
+    # The bounds-checked mode is read when a kernel compiles: part of the key.
+    checked = "bounds_check" if bounds_check_requested() else ""
+    key = hashlib.sha256(f"{options}\0{checked}\0{text}".encode()).hexdigest()
     with _compiled_lock:
         kernel = _compiled.get(key)
     if kernel is not None:

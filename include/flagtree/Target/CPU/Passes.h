@@ -7,7 +7,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
@@ -24,9 +26,10 @@ namespace flagtree::cpu {
 /// Adds the whole host-CPU pipeline, from TTIR to the LLVM dialect:
 /// convert-triton-to-flir, bufferization, vectorization for `target`,
 /// deallocation and lowering to LLVM. `targetSpec` is what the conversion
-/// pass records as the target (`host` or JSON).
+/// pass records as the target (`host` or JSON). `boundsCheck` adds the
+/// run-time checks of flagtree-cpu-bounds-check.
 void buildCPUPipeline(mlir::OpPassManager &pm, const TargetDescription &target,
-                      llvm::StringRef targetSpec);
+                      llvm::StringRef targetSpec, bool boundsCheck = false);
 
 /// Interface models the pipeline relies on and MLIR does not provide: the
 /// memory effects of `llvm.cmpxchg`, which the lowering of atomics emits

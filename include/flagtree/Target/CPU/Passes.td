@@ -162,4 +162,50 @@ def CPUApproximateMath : Pass<"flagtree-cpu-approximate-math",
   ];
 }
 
+def CPUBoundsCheck : Pass<"flagtree-cpu-bounds-check", "::mlir::ModuleOp"> {
+  let summary = "Check every access through a pointer argument at run time";
+  let description = [{
+    The bounds-checked mode of the CPU lane (`FLAGTREE_CPU_BOUNDS_CHECK=1`),
+    for finding kernels that read or write outside the tensors they were
+    given without a mask. Runs right after `convert-triton-to-flir`, on
+    what it makes of a kernel's accesses: views of a pointer argument
+    (`memref.reinterpret_cast`) and element accesses (`memref.load`,
+    `memref.store`, `memref.atomic_rmw`, `memref.generic_atomic_rmw`).
+
+    Before each one, the lowest and highest element it touches are compared
+    with the extent of the argument's tensor, which the launcher provides
+    per launch (`flagtree_cpu_extent_before` / `flagtree_cpu_extent_after`,
+    in bytes around the pointer). An access outside it calls
+    `flagtree_cpu_out_of_bounds` with the kernel's `file:line:col`, what was
+    accessed and the extent; that call stops the program without touching
+    memory, the launch runs no further programs, and the launch reports the
+    error. An empty view (a fully masked access) touches nothing and is
+    never an error. Accesses the lowering makes through raw LLVM pointers
+    (compare-and-swap loops) are not checked.
+
+    Before:
+
+    ```mlir
+    %v = memref.reinterpret_cast %x to offset: [%o], sizes: [%n], strides: [1]
+    ```
+
+    After:
+
+    ```mlir
+    %after = call @flagtree_cpu_extent_after(%c0_i64) : (i64) -> i64
+    ...
+    %ok = arith.andi %above_start, %below_end : i1
+    scf.if %ok_or_empty {} else {
+      call @flagtree_cpu_out_of_bounds(%site, %c0_i64, %lo, %hi, %before, %after) : ...
+    }
+    %v = memref.reinterpret_cast %x to offset: [%o], sizes: [%n], strides: [1]
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 #endif // FLAGTREE_TARGET_CPU_PASSES_TD

@@ -1,0 +1,136 @@
+"""The CPU lane's bounds-checked mode (FLAGTREE_CPU_BOUNDS_CHECK=1).
+
+A kernel that reads or writes outside a tensor it was given, without a
+mask, is the user's bug; in this mode the access is not made, and the
+launch raises an error naming the kernel's line, the argument and the
+elements. Correct kernels run as before. Every kernel here is only ever
+compiled with the mode on (the mode is read when a kernel compiles)."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import torch
+import triton
+import triton.language as tl
+
+from flagtree.lanes.cpu.jit import CPUOutOfBoundsError
+
+
+@pytest.fixture(autouse=True)
+def _checked_mode(monkeypatch):
+    monkeypatch.setenv("FLAGTREE_CPU_BOUNDS_CHECK", "1")
+
+
+@triton.jit
+def _copy_checked(x_ptr, y_ptr, n, BLOCK: tl.constexpr, MASKED: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    if MASKED:
+        tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=offs < n) + 1, mask=offs < n)
+    else:
+        x = tl.load(x_ptr + offs)  # the unmasked read
+        tl.store(y_ptr + offs, x + 1, mask=offs < n)
+
+
+@triton.jit
+def _store_checked(y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, offs.to(tl.float32))  # the unmasked write
+
+
+@triton.jit
+def _gather_checked(x_ptr, idx_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    idx = tl.load(idx_ptr + offs, mask=offs < n, other=0)
+    tl.store(y_ptr + offs, tl.load(x_ptr + idx, mask=offs < n), mask=offs < n)
+
+
+@triton.jit
+def _tile_checked(x_ptr, y_ptr, rows, cols, stride, BR: tl.constexpr, BC: tl.constexpr):
+    r = tl.program_id(0) * BR + tl.arange(0, BR)[:, None]
+    c = tl.arange(0, BC)[None, :]
+    m = (r < rows) & (c < cols)
+    tl.store(y_ptr + r * cols + c, tl.load(x_ptr + r * stride + c, mask=m) * 2, mask=m)
+
+
+@triton.jit
+def _atomic_checked(counts_ptr, idx_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    idx = tl.load(idx_ptr + offs, mask=offs < n, other=0)
+    tl.atomic_add(counts_ptr + idx, 1, mask=offs < n)
+
+
+def _line_of(kernel, text: str) -> int:
+    lines, first = inspect.getsourcelines(kernel.fn)
+    return first + next(i for i, line in enumerate(lines) if text in line)
+
+
+def test_masked_kernels_run_unchanged() -> None:
+    for n in (1, 100, 1000, 1024):
+        x = torch.randn(n)
+        y = torch.zeros(n)
+        _copy_checked[(triton.cdiv(n, 128),)](x, y, n, BLOCK=128, MASKED=True)
+        torch.testing.assert_close(y, x + 1)
+
+
+def test_strided_views_and_tiles_run_unchanged() -> None:
+    base = torch.randn(40, 70)
+    x = base[3:, 5:60]  # a strided view in the middle of its storage
+    rows, cols = x.shape
+    y = torch.zeros(rows, cols)
+    _tile_checked[(triton.cdiv(rows, 8),)](x, y, rows, cols, x.stride(0), BR=8, BC=64)
+    torch.testing.assert_close(y, x * 2)
+
+
+def test_read_past_the_end_is_an_error_naming_the_line() -> None:
+    n = 1000
+    x = torch.randn(n)
+    y = torch.zeros(n)
+    with pytest.raises(CPUOutOfBoundsError) as error:
+        _copy_checked[(triton.cdiv(n, 128),)](x, y, n, BLOCK=128, MASKED=False)
+    message = str(error.value)
+    line = _line_of(_copy_checked, "the unmasked read")
+    assert f"test_cpu_bounds.py:{line}:" in message
+    assert "out-of-bounds load" in message
+    assert "`x_ptr`" in message
+    assert "spans elements [0, 1000)" in message
+    assert "[896, 1023]" in message
+
+
+def test_write_past_the_end_leaves_the_neighbours_alone() -> None:
+    memory = torch.full((2048,), -7.0)
+    y = memory[:1000]  # the tensor; the rest of the storage is other data
+    with pytest.raises(CPUOutOfBoundsError) as error:
+        _store_checked[(8,)](y, 1000, BLOCK=128)
+    assert "out-of-bounds store" in str(error.value)
+    line = _line_of(_store_checked, "the unmasked write")
+    assert f"test_cpu_bounds.py:{line}:" in str(error.value)
+    assert torch.equal(memory[1000:], torch.full((1048,), -7.0))
+
+
+def test_gathered_index_out_of_range_is_an_error() -> None:
+    n = 256
+    x = torch.randn(n)
+    idx = torch.randint(0, n, (n,), dtype=torch.int32)
+    y = torch.zeros(n)
+    _gather_checked[(2,)](x, idx, y, n, BLOCK=128)
+    torch.testing.assert_close(y, x[idx.long()])
+    idx[200] = n + 5
+    with pytest.raises(CPUOutOfBoundsError, match=r"\[261, 261\]"):
+        _gather_checked[(2,)](x, idx, y, n, BLOCK=128)
+    idx[200] = -1
+    with pytest.raises(CPUOutOfBoundsError, match=r"\[-1, -1\]"):
+        _gather_checked[(2,)](x, idx, y, n, BLOCK=128)
+
+
+def test_atomic_out_of_range_is_an_error_and_later_launches_work() -> None:
+    counts = torch.zeros(16, dtype=torch.int32)
+    idx = torch.randint(0, 16, (1000,), dtype=torch.int32)
+    idx[999] = 16
+    with pytest.raises(CPUOutOfBoundsError, match="`counts_ptr`"):
+        _atomic_checked[(8,)](counts, idx, 1000, BLOCK=128)
+    idx[999] = 3
+    counts.zero_()
+    _atomic_checked[(8,)](counts, idx, 1000, BLOCK=128)
+    assert torch.equal(counts, torch.bincount(idx.long(), minlength=16).to(torch.int32))
