@@ -94,6 +94,22 @@ private:
               mlir::ValueRange operands,
               std::optional<mlir::arith::AtomicRMWKind> simple);
 
+  // Join, split, cat and gather (ShapeLowering.cpp).
+  mlir::LogicalResult lowerJoin(flagtree::tt::JoinOp op);
+  mlir::LogicalResult lowerSplit(flagtree::tt::SplitOp op);
+  mlir::LogicalResult lowerCat(flagtree::tt::CatOp op);
+  mlir::LogicalResult lowerGather(flagtree::tt::GatherOp op);
+
+  // Histograms (HistogramLowering.cpp).
+  mlir::LogicalResult lowerHistogram(flagtree::tt::HistogramOp op);
+
+  // device_print and device_assert (DebugLowering.cpp).
+  mlir::LogicalResult lowerPrint(flagtree::tt::PrintOp op);
+  mlir::LogicalResult lowerAssert(flagtree::tt::AssertOp op);
+
+  // Conversions from and to fp8 (Fp8Lowering.cpp).
+  mlir::LogicalResult lowerFp8Cast(flagtree::tt::FpToFpOp op);
+
   // Calls of helper functions (CallLowering.cpp).
   mlir::LogicalResult lowerCall(flagtree::tt::CallOp op);
 
