@@ -53,11 +53,19 @@ flagtree_cpu_compile_ms(const flagtree_cpu_kernel *kernel);
 /// a float for `fp32`, and so on. `num_threads` 0 uses FLAGTREE_CPU_THREADS
 /// when set, else every core the process may run on; programs
 /// are spread over the threads, one program runs on the caller's thread.
-/// Returns 0 on success.
+/// Returns 0 on success, 2 when a `tl.device_assert` failed (the message
+/// is then in flagtree_cpu_launch_error; programs not started yet were
+/// skipped), 1 for a null kernel.
 FLAGTREE_CPU_EXPORT int flagtree_cpu_launch(flagtree_cpu_kernel *kernel,
                                             void **args, uint32_t grid_x,
                                             uint32_t grid_y, uint32_t grid_z,
                                             uint32_t num_threads);
+
+/// The message of the last launch on the calling thread that returned 2:
+/// the kernel's file:line, the program and element, and the assertion's
+/// message. Owned by the library, valid until the next such launch on this
+/// thread.
+FLAGTREE_CPU_EXPORT const char *flagtree_cpu_launch_error(void);
 
 /// Frees a compiled kernel.
 FLAGTREE_CPU_EXPORT void flagtree_cpu_free(flagtree_cpu_kernel *kernel);

@@ -310,11 +310,13 @@ public:
       packed.push_back(&value);
   }
 
-  void run(void (*entry)(void **), uint32_t x, uint32_t y, uint32_t z) {
+  /// Runs program (x, y, z); false when a device assertion failed in it.
+  bool run(void (*entry)(void **), uint32_t x, uint32_t y, uint32_t z,
+           flagtree::cpu::AssertionFailure &failure) {
     values[0] = static_cast<int32_t>(x);
     values[1] = static_cast<int32_t>(y);
     values[2] = static_cast<int32_t>(z);
-    entry(packed.data());
+    return flagtree::cpu::runProgram(entry, packed.data(), failure);
   }
 
 private:
@@ -463,11 +465,30 @@ unsigned defaultThreads() {
 
 } // namespace
 
+namespace {
+/// The message of the last launch on this thread that a device assertion
+/// stopped.
+thread_local std::string lastLaunchError;
+} // namespace
+
+extern "C" const char *flagtree_cpu_launch_error(void) {
+  return lastLaunchError.c_str();
+}
+
 extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
                                    uint32_t grid_x, uint32_t grid_y,
                                    uint32_t grid_z, uint32_t num_threads) {
   if (!kernel || !kernel->entry)
     return 1;
+  flagtree::cpu::AssertionFailure failure;
+  // Once a program failed an assertion, the others still to start are
+  // skipped, as a GPU stops the whole grid.
+  auto finish = [&]() {
+    if (!failure.failed())
+      return 0;
+    lastLaunchError = failure.message();
+    return 2;
+  };
   const uint32_t grid[3] = {grid_x, grid_y, grid_z};
   uint64_t programs = uint64_t(grid_x) * grid_y * grid_z;
   if (programs == 0)
@@ -484,24 +505,25 @@ extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
   std::function<void()> work = [&]() {
     ProgramFrame frame(*kernel, args, grid);
     for (uint64_t first = next.fetch_add(run, std::memory_order_relaxed);
-         first < programs;
+         first < programs && !failure.failed();
          first = next.fetch_add(run, std::memory_order_relaxed)) {
       uint64_t last = std::min(programs, first + run);
       for (uint64_t p = first; p < last; ++p) {
         uint32_t x = p % grid_x;
         uint32_t y = (p / grid_x) % grid_y;
         uint32_t z = p / (uint64_t(grid_x) * grid_y);
-        frame.run(kernel->entry, x, y, z);
+        if (!frame.run(kernel->entry, x, y, z, failure))
+          return;
       }
     }
   };
   // One program (or one thread) runs on the caller's thread alone.
   if (workers == 1) {
     work();
-    return 0;
+    return finish();
   }
   WorkerPool::get().run(static_cast<unsigned>(workers), work);
-  return 0;
+  return finish();
 }
 
 extern "C" void flagtree_cpu_free(flagtree_cpu_kernel *kernel) {

@@ -23,6 +23,17 @@ class CPUCompileError(RuntimeError):
     diagnostics, each naming the kernel's file:line."""
 
 
+class DeviceAssertionError(AssertionError):
+    """A ``tl.device_assert`` failed during a launch: the message names the
+    kernel's file:line, the program and element, and the assertion's
+    message. The failing program stopped there and programs not started
+    yet were skipped; the process and later launches are unaffected."""
+
+
+#: flagtree_cpu_launch's status when a device assertion failed
+ASSERTION_FAILED = 2
+
+
 @functools.cache
 def _lib() -> ctypes.CDLL:
     lib = ctypes.CDLL(str(native_library(_LIBRARY, "FLAGTREE_CPU_LIB")))
@@ -43,6 +54,8 @@ def _lib() -> ctypes.CDLL:
         ctypes.c_uint32
     ] * 4
     lib.flagtree_cpu_launch.restype = ctypes.c_int
+    lib.flagtree_cpu_launch_error.argtypes = []
+    lib.flagtree_cpu_launch_error.restype = ctypes.c_char_p
     lib.flagtree_cpu_free.argtypes = [ctypes.c_void_p]
     lib.flagtree_cpu_free_string.argtypes = [ctypes.c_void_p]
     return lib
@@ -51,6 +64,18 @@ def _lib() -> ctypes.CDLL:
 def launch_function_address() -> int:
     """Address of ``flagtree_cpu_launch`` (for callers that launch from C)."""
     return ctypes.cast(_lib().flagtree_cpu_launch, ctypes.c_void_p).value or 0
+
+
+def launch_error_address() -> int:
+    """Address of ``flagtree_cpu_launch_error`` (the message behind a
+    launch status of ``ASSERTION_FAILED``)."""
+    return ctypes.cast(_lib().flagtree_cpu_launch_error, ctypes.c_void_p).value or 0
+
+
+def launch_error() -> str:
+    """The message of the last launch on this thread that a device
+    assertion stopped."""
+    return (_lib().flagtree_cpu_launch_error() or b"").decode(errors="replace")
 
 
 def available() -> tuple[bool, str]:
@@ -110,6 +135,8 @@ class CPUKernel:
             *[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in values]
         )
         status = _lib().flagtree_cpu_launch(self.handle, pointers, *grid, num_threads)
+        if status == ASSERTION_FAILED:
+            raise DeviceAssertionError(launch_error())
         if status != 0:
             raise RuntimeError(f"the CPU lane failed to launch the kernel (status {status})")
 
