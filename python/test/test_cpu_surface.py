@@ -262,6 +262,18 @@ def test_device_print_2d_hex_floats(capfd):
     ]
 
 
+@triton.jit
+def _print_prefix_only(x_ptr):
+    tl.device_print("reached")
+
+
+def test_device_print_without_values(capfd):
+    _print_prefix_only[(3,)](torch.zeros(1))
+    assert sorted(_lines(capfd.readouterr().out)) == [
+        f"pid ({pid}, 0, 0) idx () reached" for pid in range(3)
+    ]
+
+
 # --------------------------------------------------------------------------
 # device_assert
 # --------------------------------------------------------------------------

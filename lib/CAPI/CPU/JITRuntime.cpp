@@ -87,6 +87,9 @@ void print(int64_t prefix, int32_t pidX, int32_t pidY, int32_t pidZ,
     std::snprintf(buffer, sizeof buffer, "%.*g",
                   bits > 32 ? 17 : (bits > 16 ? 9 : 5), floatValue);
     break;
+  case 4: // the prefix alone
+    buffer[0] = '\0';
+    break;
   default:
     std::snprintf(buffer, sizeof buffer, "0x%0*llx",
                   static_cast<int>((bits + 3) / 4),

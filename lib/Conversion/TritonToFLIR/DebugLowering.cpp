@@ -11,8 +11,9 @@
 //
 // Strings (the prefix, the kernel's file:line and the message) are constant
 // `memref.global`s passed by address. `kind` says how the value prints:
-// 0 signed integer, 1 unsigned integer, 2 float, 3 hexadecimal bits; the
-// value travels widened to i64 (integers, hex bits) or f64 (floats). The
+// 0 signed integer, 1 unsigned integer, 2 float, 3 hexadecimal bits, 4 no
+// value (a print of its prefix alone); the value travels widened to i64
+// (integers, hex bits) or f64 (floats). The
 // assertion call runs only for elements whose condition is false; the
 // runtime stops the program there and the launch reports the first one.
 //
@@ -36,7 +37,13 @@ constexpr unsigned kMaxRank = 4;
 constexpr const char *kPrint = "flagtree_cpu_print";
 constexpr const char *kAssertFail = "flagtree_cpu_assert_fail";
 
-enum PrintKind : int32_t { Signed = 0, Unsigned = 1, Float = 2, Hex = 3 };
+enum PrintKind : int32_t {
+  Signed = 0,
+  Unsigned = 1,
+  Float = 2,
+  Hex = 3,
+  PrefixOnly = 4
+};
 
 /// The declaration of runtime function `name`, added to `module` once.
 func::FuncOp runtimeFunction(ModuleOp module, StringRef name,
@@ -129,6 +136,19 @@ LogicalResult KernelLowering::lowerPrint(tt::PrintOp op) {
   Value prefix = stringAddress(b, loc, module, op.getPrefix());
   ArrayRef<int32_t> isSigned = op.getIsSigned();
   bool several = op.getArgs().size() > 1;
+  if (op.getArgs().empty()) {
+    SmallVector<Value> args{prefix};
+    args.append(gridArgs.begin(), gridArgs.begin() + 3);
+    args.push_back(arith::ConstantIntOp::create(b, loc, -1, 32));
+    indexArguments(b, loc, {}, args);
+    args.push_back(arith::ConstantIntOp::create(b, loc, PrefixOnly, 32));
+    args.push_back(arith::ConstantIntOp::create(b, loc, 0, 32));
+    args.push_back(arith::ConstantIntOp::create(b, loc, 0, 64));
+    args.push_back(arith::ConstantFloatOp::create(b, loc, cast<FloatType>(f64),
+                                                  APFloat(0.0)));
+    func::CallOp::create(b, loc, print, args);
+    return success();
+  }
   for (auto [k, arg] : llvm::enumerate(op.getArgs())) {
     Type element = getElementTypeOrSelf(arg.getType());
     // fp8 has no arith.extf lowering on the host: printed values widen
