@@ -177,6 +177,13 @@ bool isFp8(Type type) { return isa<Float8E4M3FNType, Float8E5M2Type>(type); }
 
 } // namespace
 
+Value flir::widenToF32(OpBuilder &b, Location loc, Value value) {
+  Bits x(b, loc, value.getType());
+  Type from = getElementTypeOrSelf(value.getType());
+  return isFp8(from) ? fp8ToF32(x, value)
+                     : x.convertFloat(value, b.getF32Type());
+}
+
 LogicalResult KernelLowering::lowerFp8Cast(tt::FpToFpOp op) {
   Type from = getElementTypeOrSelf(op.getSrc().getType());
   Type to = getElementTypeOrSelf(op.getType());

@@ -31,6 +31,11 @@ struct MaskBounds {
   llvm::SmallVector<mlir::OpFoldResult> upper;
 };
 
+/// `value` (a float, fp8 included, or a tensor of them) as f32, exactly
+/// (f64 rounds to nearest even). Fp8Lowering.cpp.
+mlir::Value widenToF32(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value);
+
 class KernelLowering {
 public:
   KernelLowering(flagtree::tt::FuncOp source, mlir::func::FuncOp target);
@@ -109,6 +114,9 @@ private:
 
   // Conversions from and to fp8 (Fp8Lowering.cpp).
   mlir::LogicalResult lowerFp8Cast(flagtree::tt::FpToFpOp op);
+
+  // Scaled dots (DotScaledLowering.cpp).
+  mlir::LogicalResult lowerDotScaled(flagtree::tt::DotScaledOp op);
 
   // Calls of helper functions (CallLowering.cpp).
   mlir::LogicalResult lowerCall(flagtree::tt::CallOp op);

@@ -144,6 +144,7 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             return success();
           })
           .Case([&](tt::DotOp dot) { return lowerDot(dot); })
+          .Case([&](tt::DotScaledOp dot) { return lowerDotScaled(dot); })
           .Case([&](tt::ReduceOp reduce) { return lowerReduce(reduce); })
           .Case([&](tt::ScanOp scan) { return lowerScan(scan); })
           .Case([&](tt::AtomicRMWOp rmw) { return lowerAtomicRMW(rmw); })
