@@ -426,3 +426,80 @@ def test_every_fp8_value_widens_exactly(fmt):
     torch.testing.assert_close(f16[:250], x[:250].to(torch.float16), rtol=0, atol=0, equal_nan=True)
     assert _same_bits(copy[:250], x[:250])
     assert not copy[250:].view(torch.uint8).any(), "masked-off elements stay untouched"
+
+
+# --------------------------------------------------------------------------
+# dot_scaled
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def _dot_scaled(
+    a_ptr,
+    a_scale_ptr,
+    b_ptr,
+    b_scale_ptr,
+    out_ptr,
+    M: tl.constexpr,
+    N: tl.constexpr,
+    K: tl.constexpr,
+    A_FORMAT: tl.constexpr,
+    B_FORMAT: tl.constexpr,
+):
+    # fp4 (e2m1) operands hold two values per byte along K.
+    KA: tl.constexpr = K // 2 if A_FORMAT == "e2m1" else K
+    KB: tl.constexpr = K // 2 if B_FORMAT == "e2m1" else K
+    G: tl.constexpr = K // 32
+    a = tl.load(a_ptr + tl.arange(0, M)[:, None] * KA + tl.arange(0, KA)[None, :])
+    b = tl.load(b_ptr + tl.arange(0, KB)[:, None] * N + tl.arange(0, N)[None, :])
+    a_scale = tl.load(a_scale_ptr + tl.arange(0, M)[:, None] * G + tl.arange(0, G)[None, :])
+    b_scale = tl.load(b_scale_ptr + tl.arange(0, N)[:, None] * G + tl.arange(0, G)[None, :])
+    c = tl.dot_scaled(a, a_scale, A_FORMAT, b, b_scale, B_FORMAT)
+    tl.store(out_ptr + tl.arange(0, M)[:, None] * N + tl.arange(0, N)[None, :], c)
+
+
+_E2M1_VALUES = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0]
+_E2M1_VALUES += [-v for v in _E2M1_VALUES]
+
+
+def _operand(fmt: str, shape: tuple[int, int], k_dim: int):
+    """(tensor passed to the kernel, its values as f32) for one format."""
+    if fmt == "e2m1":
+        packed_shape = list(shape)
+        packed_shape[k_dim] //= 2
+        packed = torch.randint(0, 256, packed_shape, dtype=torch.uint8)
+        table = torch.tensor(_E2M1_VALUES)
+        low, high = table[(packed & 0xF).long()], table[(packed >> 4).long()]
+        # The low nibble holds the first of the two values along K.
+        values = torch.stack([low, high], dim=k_dim + 1).flatten(k_dim, k_dim + 1)
+        return packed, values
+    dtype = {
+        "e4m3": torch.float8_e4m3fn,
+        "e5m2": torch.float8_e5m2,
+        "bf16": torch.bfloat16,
+        "fp16": torch.float16,
+    }[fmt]
+    x = torch.randn(shape).to(dtype)
+    return x, x.float()
+
+
+@pytest.mark.parametrize(
+    ("a_format", "b_format"),
+    [("e4m3", "e5m2"), ("e5m2", "e4m3"), ("e2m1", "bf16"), ("fp16", "e2m1"), ("e2m1", "e2m1")],
+)
+@pytest.mark.parametrize(("m", "n", "k"), [(16, 16, 64), (32, 16, 128)])
+def test_dot_scaled(a_format, b_format, m, n, k):
+    torch.manual_seed(1)
+    a, a_values = _operand(a_format, (m, k), 1)
+    b, b_values = _operand(b_format, (k, n), 0)
+    # e8m0 scales, 2^(s - 127), one per 32 elements along K.
+    a_scale = torch.randint(120, 135, (m, k // 32), dtype=torch.uint8)
+    b_scale = torch.randint(120, 135, (n, k // 32), dtype=torch.uint8)
+    out = torch.empty(m, n)
+    _dot_scaled[(1,)](
+        a, a_scale, b, b_scale, out, M=m, N=n, K=k, A_FORMAT=a_format, B_FORMAT=b_format
+    )
+    a_factor = torch.exp2(a_scale.float() - 127).repeat_interleave(32, dim=1)
+    b_factor = torch.exp2(b_scale.float() - 127).repeat_interleave(32, dim=1).T
+    expected = (a_values * a_factor) @ (b_values * b_factor)
+    torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)

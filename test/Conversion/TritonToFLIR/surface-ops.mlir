@@ -144,3 +144,26 @@ tt.func @fp8(%x: tensor<8xf32>) -> (tensor<8xf8E5M2>, tensor<8xf32>) {
   %f = tt.fp_to_fp %e : tensor<8xf8E5M2> -> tensor<8xf32>
   tt.return %e, %f : tensor<8xf8E5M2>, tensor<8xf32>
 }
+
+// -----
+
+// tt.dot_scaled widens both operands to f32 (fp4 pairs unpacked along K,
+// low nibble first), multiplies them by their e8m0 scales broadcast over
+// groups of 32 along K (transposed for the right operand), and ends in one
+// f32 linalg.matmul.
+// CHECK-LABEL: func.func @dot_scaled
+// CHECK: %[[SA:.*]] = arith.bitcast %{{.*}} : tensor<8x1xi32> to tensor<8x1xf32>
+// CHECK: %[[BA:.*]] = linalg.broadcast ins(%[[SA]] : tensor<8x1xf32>) outs(%{{.*}} : tensor<8x1x32xf32>) dimensions = [2]
+// CHECK: %[[FA:.*]] = tensor.collapse_shape %[[BA]] {{\[\[}}0], [1, 2]] : tensor<8x1x32xf32> into tensor<8x32xf32>
+// CHECK: %[[A:.*]] = arith.mulf %{{.*}}, %[[FA]] : tensor<8x32xf32>
+// CHECK: %[[PAIRS:.*]] = tensor.empty() : tensor<16x2x8xf32>
+// CHECK: %[[LO:.*]] = tensor.insert_slice %{{.*}} into %[[PAIRS]][0, 0, 0] [16, 1, 8] [1, 1, 1] : tensor<16x8xf32> into tensor<16x2x8xf32>
+// CHECK: %[[HI:.*]] = tensor.insert_slice %{{.*}} into %[[LO]][0, 1, 0] [16, 1, 8] [1, 1, 1] : tensor<16x8xf32> into tensor<16x2x8xf32>
+// CHECK: %[[B0:.*]] = tensor.collapse_shape %[[HI]] {{\[\[}}0, 1], [2]] : tensor<16x2x8xf32> into tensor<32x8xf32>
+// CHECK: %[[FB:.*]] = linalg.transpose ins(%{{.*}} : tensor<8x32xf32>) outs(%{{.*}} : tensor<32x8xf32>) permutation = [1, 0]
+// CHECK: %[[B:.*]] = arith.mulf %[[B0]], %[[FB]] : tensor<32x8xf32>
+// CHECK: linalg.matmul ins(%[[A]], %[[B]] : tensor<8x32xf32>, tensor<32x8xf32>) outs(%arg4 : tensor<8x8xf32>)
+tt.func @dot_scaled(%a: tensor<8x32xf8E4M3FN>, %sa: tensor<8x1xi8>, %b: tensor<16x8xi8>, %sb: tensor<8x1xi8>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %d = tt.dot_scaled %a scale %sa, %b scale %sb, %c lhs = e4m3 rhs = e2m1 {fastMath = false} : tensor<8x32xf8E4M3FN>, tensor<8x1xi8> * tensor<16x8xi8>, tensor<8x1xi8> -> tensor<8x8xf32>
+  tt.return %d : tensor<8x8xf32>
+}

@@ -43,3 +43,12 @@ tt.func @load_through_bitcast(%p: !tt.ptr<f32>) -> i32 {
   %v = tt.load %q : !tt.ptr<i32>
   tt.return %v : i32
 }
+
+// -----
+
+// tt.dot_scaled of fp6 operands is named in the error.
+tt.func @dot_scaled_fp6(%a: tensor<8x32xi8>, %b: tensor<32x8xbf16>, %c: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // expected-error @+1 {{'tt.dot_scaled' of format e2m3 is not supported by the CPU lane yet}}
+  %d = tt.dot_scaled %a, %b, %c lhs = e2m3 rhs = bf16 {fastMath = false} : tensor<8x32xi8> * tensor<32x8xbf16> -> tensor<8x8xf32>
+  tt.return %d : tensor<8x8xf32>
+}
