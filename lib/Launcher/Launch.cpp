@@ -202,6 +202,11 @@ LaunchResult launchCPU(Entry &entry, const BoundCall &call,
   status = entry.cpuLaunch(entry.cpuKernel, pointers.data(), grid[0], grid[1],
                            grid[2], 0);
   Py_END_ALLOW_THREADS;
+  if (status == kCPUAssertionFailed && entry.cpuLaunchError &&
+      entry.cpuAssertionError.is_valid()) {
+    PyErr_SetString(entry.cpuAssertionError.ptr(), entry.cpuLaunchError());
+    return LaunchResult::Failed;
+  }
   if (status != 0) {
     PyErr_Format(PyExc_RuntimeError,
                  "the CPU lane failed to launch the kernel (status %d)",

@@ -44,6 +44,9 @@ enum class LaunchKind : uint8_t { CPU, CUDA, Triton };
 
 using CPULaunchFn = int (*)(void *, void **, uint32_t, uint32_t, uint32_t,
                             uint32_t);
+/// flagtree_cpu_launch's status when a device assertion failed.
+constexpr int kCPUAssertionFailed = 2;
+using CPULaunchErrorFn = const char *(*)();
 
 struct Entry {
   nb::object kernel;      ///< Triton's CompiledKernel, returned by the call
@@ -55,6 +58,8 @@ struct Entry {
   // CPU lane
   void *cpuKernel = nullptr;
   CPULaunchFn cpuLaunch = nullptr;
+  CPULaunchErrorFn cpuLaunchError = nullptr; ///< the assertion's message
+  nb::object cpuAssertionError;              ///< the class raised with it
   // CUDA
   uint64_t function = 0;
   unsigned numWarps = 4, numCtas = 1, sharedBytes = 0;

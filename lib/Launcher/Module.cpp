@@ -434,7 +434,8 @@ std::vector<ParamInfo> paramsFrom(nb::list described) {
 }
 
 /// The recipe tuple built by flagtree.launcher.registry: ("cpu", kernel
-/// handle, launch function address, slots), ("cuda", function, num_warps,
+/// handle, launch function address, slots, launch error function address,
+/// assertion exception class), ("cuda", function, num_warps,
 /// num_ctas, shared, cooperative, pdl, slots) or ("triton", run, function,
 /// packed_metadata).
 void applyRecipe(Entry &entry, nb::tuple recipe) {
@@ -452,7 +453,10 @@ void applyRecipe(Entry &entry, nb::tuple recipe) {
     entry.cpuLaunch =
         reinterpret_cast<CPULaunchFn>(nb::cast<uintptr_t>(recipe[2]));
     readSlots(recipe[3]);
-    if (!entry.cpuKernel || !entry.cpuLaunch)
+    entry.cpuLaunchError =
+        reinterpret_cast<CPULaunchErrorFn>(nb::cast<uintptr_t>(recipe[4]));
+    entry.cpuAssertionError = nb::borrow(recipe[5]);
+    if (!entry.cpuKernel || !entry.cpuLaunch || !entry.cpuLaunchError)
       throw nb::value_error("cpu recipe: null kernel or launch function");
   } else if (kind == "cuda") {
     entry.kind = LaunchKind::CUDA;

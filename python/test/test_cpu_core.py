@@ -245,15 +245,19 @@ def test_gather_fallback(cpu):
 
 def test_unsupported_op_is_a_diagnostic(cpu):
     @triton.jit
-    def hist_kernel(x_ptr, out_ptr, BLOCK: tl.constexpr):
+    def asm_kernel(x_ptr, out_ptr, BLOCK: tl.constexpr):
         x = tl.load(x_ptr + tl.arange(0, BLOCK))
-        tl.store(out_ptr + tl.arange(0, 8), tl.histogram(x, 8))
+        y = tl.inline_asm_elementwise(
+            "mov.b32 $0, $1;", "=r,r", [x], dtype=tl.int32, is_pure=True, pack=1
+        )
+        tl.store(out_ptr + tl.arange(0, BLOCK), y)
 
     ttir = ttir_of(
-        hist_kernel, {"x_ptr": "*i32", "out_ptr": "*i32", "BLOCK": "constexpr"}, {"BLOCK": 64}
+        asm_kernel, {"x_ptr": "*i32", "out_ptr": "*i32", "BLOCK": "constexpr"}, {"BLOCK": 64}
     )
     with pytest.raises(
-        CPUKernelError, match=r"test_cpu_core.py:\d+:\d+: error: 'tt.histogram' is not supported"
+        CPUKernelError,
+        match=r"test_cpu_core.py:\d+:\d+: error: 'tt.elementwise_inline_asm' is not supported",
     ):
         CPUKernel(cpu, ttir)
 

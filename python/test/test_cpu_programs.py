@@ -494,12 +494,16 @@ def test_flash_attention_forward(cpu, dtype):
 
 def test_unsupported_op_names_file_and_line(cpu):
     @triton.jit
-    def histogram_kernel(x_ptr, BLOCK: tl.constexpr):
+    def asm_kernel(x_ptr, BLOCK: tl.constexpr):
         offs = tl.arange(0, BLOCK)
-        tl.store(x_ptr + offs, tl.histogram(tl.load(x_ptr + offs), BLOCK))
+        x = tl.load(x_ptr + offs)
+        y = tl.inline_asm_elementwise(
+            "mov.b32 $0, $1;", "=r,r", [x], dtype=tl.int32, is_pure=True, pack=1
+        )
+        tl.store(x_ptr + offs, y)
 
-    ttir = ttir_of(histogram_kernel, {"x_ptr": "*i32", "BLOCK": "constexpr"}, {"BLOCK": 16})
+    ttir = ttir_of(asm_kernel, {"x_ptr": "*i32", "BLOCK": "constexpr"}, {"BLOCK": 16})
     with pytest.raises(
-        CPUKernelError, match=r"test_cpu_programs.py:\d+:\d+: error: 'tt.histogram'"
+        CPUKernelError, match=r"test_cpu_programs.py:\d+:\d+: error: 'tt.elementwise_inline_asm'"
     ):
         CPUKernel(cpu, ttir)

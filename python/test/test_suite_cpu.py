@@ -148,8 +148,20 @@ def test_bench_writes_report(tmp_path, capsys):
     assert all((tmp_path / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
 
 
-def test_bench_reports_known_failures(tmp_path, capsys):
-    code, out = _bench(["--quick", "-k", "gather_in_block", "--out", str(tmp_path)], capsys)
+def test_bench_reports_known_failures(tmp_path, capsys, monkeypatch):
+    # The CPU lane runs every operator of the suite: list one as failing
+    # and make its launch fail with the listed error.
+    from flagtree.suite import bench
+    from flagtree.suite.known import KnownFailure
+
+    listed = KnownFailure("made to fail by this test", "'tt.made_up' is not supported")
+
+    def failing_launch(*args, **kwargs):
+        raise RuntimeError("kernel.py:1:1: error: 'tt.made_up' is not supported")
+
+    monkeypatch.setattr(bench, "known_failure", lambda op, lane: listed if op == "relu6" else None)
+    monkeypatch.setattr(runner, "launch", failing_launch)
+    code, out = _bench(["--quick", "-k", "relu6", "--out", str(tmp_path)], capsys)
     assert code == 0, out.err
     assert "1 listed as unsupported" in out.out
     assert ",known," in (tmp_path / "report.csv").read_text()

@@ -53,11 +53,19 @@ flagtree_cpu_compile_ms(const flagtree_cpu_kernel *kernel);
 /// a float for `fp32`, and so on. `num_threads` 0 uses FLAGTREE_CPU_THREADS
 /// when set, else every core the process may run on; programs
 /// are spread over the threads, one program runs on the caller's thread.
-/// Returns 0 on success.
+/// Returns 0 on success, 2 when a `tl.device_assert` failed, 3 when a
+/// bounds check failed (see flagtree_cpu_launch_checked; the message is
+/// then in flagtree_cpu_launch_error, and programs not started yet were
+/// skipped), 1 for a null kernel.
 FLAGTREE_CPU_EXPORT int flagtree_cpu_launch(flagtree_cpu_kernel *kernel,
                                             void **args, uint32_t grid_x,
                                             uint32_t grid_y, uint32_t grid_z,
                                             uint32_t num_threads);
+
+/// The message of the last launch on the calling thread that returned 2
+/// or 3: the kernel's file:line and what failed. Owned by the library,
+/// valid until the next such launch on this thread.
+FLAGTREE_CPU_EXPORT const char *flagtree_cpu_launch_error(void);
 
 /// Whether the kernel was compiled with the run-time bounds checks
 /// (FLAGTREE_CPU_BOUNDS_CHECK set when it was compiled).
@@ -65,14 +73,12 @@ FLAGTREE_CPU_EXPORT int flagtree_cpu_checked(const flagtree_cpu_kernel *kernel);
 
 /// flagtree_cpu_launch for a checked kernel: `extents` holds, per argument,
 /// the bytes addressable before and after its pointer (-1 when unknown;
-/// ignored for scalars). An access outside them stops the launch before it
-/// touches memory: returns 2 and sets `*error` to a message naming the
-/// kernel's file:line (free it with flagtree_cpu_free_string).
-FLAGTREE_CPU_EXPORT int
-flagtree_cpu_launch_checked(flagtree_cpu_kernel *kernel, void **args,
-                            const int64_t *extents, uint32_t grid_x,
-                            uint32_t grid_y, uint32_t grid_z,
-                            uint32_t num_threads, char **error);
+/// ignored for scalars). An access outside them is not made: its program
+/// stops, programs not started yet are skipped, and the launch returns 3
+/// (the message is in flagtree_cpu_launch_error).
+FLAGTREE_CPU_EXPORT int flagtree_cpu_launch_checked(
+    flagtree_cpu_kernel *kernel, void **args, const int64_t *extents,
+    uint32_t grid_x, uint32_t grid_y, uint32_t grid_z, uint32_t num_threads);
 
 /// Frees a compiled kernel.
 FLAGTREE_CPU_EXPORT void flagtree_cpu_free(flagtree_cpu_kernel *kernel);

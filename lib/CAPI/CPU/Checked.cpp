@@ -1,11 +1,10 @@
 //===- Checked.cpp - the bounds-checked mode's run-time side -------------===//
 
 #include "Checked.h"
+#include "JITRuntime.h"
 
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/raw_ostream.h"
-
-#include <cstdlib>
 
 using namespace flagtree::cpu;
 
@@ -15,54 +14,42 @@ namespace {
 /// that no offset computed in 64 bits reaches it.
 constexpr int64_t kUnknownExtent = INT64_MAX / 4;
 
+thread_local CheckedExtents *current = nullptr;
+
 int64_t extent(int64_t argument, int which) {
-  CheckedLaunch *launch = checkedThread().launch;
-  if (!launch || !launch->extents || argument < 0 ||
-      static_cast<size_t>(argument) >= launch->numArguments)
+  CheckedExtents *extents = current;
+  if (!extents || !extents->bytes || argument < 0 ||
+      static_cast<size_t>(argument) >= extents->numArguments)
     return kUnknownExtent;
-  int64_t bytes = launch->extents[2 * argument + which];
+  int64_t bytes = extents->bytes[2 * argument + which];
   return bytes < 0 ? kUnknownExtent : bytes;
 }
 
-extern "C" int64_t flagtreeExtentBefore(int64_t argument) {
-  return extent(argument, 0);
-}
+int64_t flagtreeExtentBefore(int64_t argument) { return extent(argument, 0); }
 
-extern "C" int64_t flagtreeExtentAfter(int64_t argument) {
-  return extent(argument, 1);
-}
+int64_t flagtreeExtentAfter(int64_t argument) { return extent(argument, 1); }
 
-/// Called by a failed check: records the first error of the launch and
-/// leaves the program without performing the access.
-extern "C" void flagtreeOutOfBounds(const char *what, int64_t argument,
-                                    int64_t lo, int64_t hi, int64_t before,
-                                    int64_t after) {
-  CheckedThread &thread = checkedThread();
+/// Called by a failed check: records the error of the launch and leaves
+/// the program without performing the access.
+[[noreturn]] void flagtreeOutOfBounds(const char *what, int64_t argument,
+                                      int64_t lo, int64_t hi, int64_t before,
+                                      int64_t after) {
   std::string message;
   llvm::raw_string_ostream os(message);
   os << what << " of elements [" << lo << ", " << hi
      << "] through pointer argument #" << argument
      << ", whose tensor spans elements [" << -before << ", " << after
      << ") around the pointer";
-  if (thread.launch) {
-    std::lock_guard<std::mutex> lock(thread.launch->mutex);
-    if (thread.launch->error.empty())
-      thread.launch->error = message;
-    thread.launch->stopped.store(true);
-  }
-  if (thread.exit)
-    std::longjmp(*thread.exit, 1);
-  // A checked kernel always runs under a jump buffer; never go on to
-  // perform the access.
-  llvm::errs() << "flagtree: " << message << "\n";
-  std::abort();
+  os.flush();
+  failProgram(std::move(message), AssertionFailure::kOutOfBounds);
 }
 
 } // namespace
 
-CheckedThread &flagtree::cpu::checkedThread() {
-  static thread_local CheckedThread state;
-  return state;
+CheckedExtents *flagtree::cpu::currentExtents() { return current; }
+
+void flagtree::cpu::setCurrentExtents(CheckedExtents *extents) {
+  current = extents;
 }
 
 void flagtree::cpu::registerCheckedRuntime(mlir::ExecutionEngine &engine) {

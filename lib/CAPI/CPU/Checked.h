@@ -3,8 +3,8 @@
 // With FLAGTREE_CPU_BOUNDS_CHECK=1 every kernel checks its accesses to
 // pointer arguments against the extent of the argument's tensor (pass
 // flagtree-cpu-bounds-check). The launcher gives the extents per launch;
-// a failed check records the error and leaves the program at once, through
-// the jump buffer its thread set before running it.
+// a failed check leaves its program like a failed device assertion
+// (JITRuntime.h) and the launch returns 3.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,34 +13,22 @@
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 
-#include <atomic>
-#include <csetjmp>
+#include <cstddef>
 #include <cstdint>
-#include <mutex>
-#include <string>
 
 namespace flagtree::cpu {
 
-/// The state of one checked launch, shared by the threads that run it.
-struct CheckedLaunch {
-  /// Two per argument: bytes addressable before and after its pointer;
-  /// null when unknown (nothing is then out of bounds).
-  const int64_t *extents = nullptr;
+/// The extents of one checked launch's arguments.
+struct CheckedExtents {
+  /// Two per argument: bytes addressable before and after its pointer
+  /// (negative when unknown: nothing is then out of bounds).
+  const int64_t *bytes = nullptr;
   size_t numArguments = 0;
-  /// Set by the first failed check: no program starts after it.
-  std::atomic<bool> stopped{false};
-  std::mutex mutex;
-  std::string error;
 };
 
-/// What the running thread checks against, and where a failed check jumps.
-struct CheckedThread {
-  CheckedLaunch *launch = nullptr;
-  std::jmp_buf *exit = nullptr;
-};
-
-/// The calling thread's state (thread-local).
-CheckedThread &checkedThread();
+/// What the programs running on this thread check against (null: nothing).
+CheckedExtents *currentExtents();
+void setCurrentExtents(CheckedExtents *extents);
 
 /// Makes the functions the checks call resolvable by code JIT-compiled in
 /// `engine`.

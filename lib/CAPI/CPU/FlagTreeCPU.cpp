@@ -329,11 +329,13 @@ public:
       packed.push_back(&value);
   }
 
-  void run(void (*entry)(void **), uint32_t x, uint32_t y, uint32_t z) {
+  /// Runs program (x, y, z); false when a device assertion failed in it.
+  bool run(void (*entry)(void **), uint32_t x, uint32_t y, uint32_t z,
+           flagtree::cpu::AssertionFailure &failure) {
     values[0] = static_cast<int32_t>(x);
     values[1] = static_cast<int32_t>(y);
     values[2] = static_cast<int32_t>(z);
-    entry(packed.data());
+    return flagtree::cpu::runProgram(entry, packed.data(), failure);
   }
 
 private:
@@ -484,12 +486,28 @@ unsigned defaultThreads() {
 
 namespace {
 
-/// Runs the grid; `checks` is the state of a checked launch, else null.
+/// The message of the last launch on this thread that a failed device
+/// assertion or bounds check stopped.
+thread_local std::string lastLaunchError;
+
+/// Runs the grid; `extents` are a checked launch's (see
+/// flagtree_cpu_launch_checked), else null.
 int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
                uint32_t grid_y, uint32_t grid_z, uint32_t num_threads,
-               flagtree::cpu::CheckedLaunch *checks) {
+               const int64_t *extents) {
   if (!kernel || !kernel->entry)
     return 1;
+  flagtree::cpu::AssertionFailure failure;
+  // Once a program failed an assertion, the others still to start are
+  // skipped, as a GPU stops the whole grid.
+  auto finish = [&]() {
+    if (!failure.failed())
+      return 0;
+    lastLaunchError = failure.message();
+    return failure.status();
+  };
+  flagtree::cpu::CheckedExtents checked{extents,
+                                        extents ? kernel->slots.size() : 0};
   const uint32_t grid[3] = {grid_x, grid_y, grid_z};
   uint64_t programs = uint64_t(grid_x) * grid_y * grid_z;
   if (programs == 0)
@@ -505,70 +523,53 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
   std::atomic<uint64_t> next{0};
   std::function<void()> work = [&]() {
     ProgramFrame frame(*kernel, args, grid);
-    flagtree::cpu::CheckedThread &thread = flagtree::cpu::checkedThread();
-    std::jmp_buf exit;
-    if (kernel->checked) {
-      thread.launch = checks;
-      thread.exit = &exit;
-      // A failed check jumps back here, leaving its program: run no more.
-      if (setjmp(exit)) {
-        thread = {};
-        return;
-      }
-    }
+    // What this thread's programs check their accesses against.
+    flagtree::cpu::CheckedExtents *outer = flagtree::cpu::currentExtents();
+    flagtree::cpu::setCurrentExtents(kernel->checked ? &checked : nullptr);
     for (uint64_t first = next.fetch_add(run, std::memory_order_relaxed);
-         first < programs;
+         first < programs && !failure.failed();
          first = next.fetch_add(run, std::memory_order_relaxed)) {
-      if (checks && checks->stopped.load(std::memory_order_relaxed))
-        break;
       uint64_t last = std::min(programs, first + run);
       for (uint64_t p = first; p < last; ++p) {
         uint32_t x = p % grid_x;
         uint32_t y = (p / grid_x) % grid_y;
         uint32_t z = p / (uint64_t(grid_x) * grid_y);
-        frame.run(kernel->entry, x, y, z);
+        if (!frame.run(kernel->entry, x, y, z, failure)) {
+          flagtree::cpu::setCurrentExtents(outer);
+          return;
+        }
       }
     }
-    thread = {};
+    flagtree::cpu::setCurrentExtents(outer);
   };
   // One program (or one thread) runs on the caller's thread alone.
   if (workers == 1) {
     work();
-    return 0;
+    return finish();
   }
   WorkerPool::get().run(static_cast<unsigned>(workers), work);
-  return 0;
+  return finish();
 }
 
 } // namespace
 
+extern "C" const char *flagtree_cpu_launch_error(void) {
+  return lastLaunchError.c_str();
+}
+
 extern "C" int flagtree_cpu_launch(flagtree_cpu_kernel *kernel, void **args,
                                    uint32_t grid_x, uint32_t grid_y,
                                    uint32_t grid_z, uint32_t num_threads) {
-  flagtree::cpu::CheckedLaunch checks;
-  int status = launchGrid(kernel, args, grid_x, grid_y, grid_z, num_threads,
-                          kernel && kernel->checked ? &checks : nullptr);
-  // Without extents a check cannot fail; should one still have, the launch
-  // must not look successful.
-  return status == 0 && !checks.error.empty() ? 2 : status;
+  // A checked kernel launched without extents checks nothing.
+  return launchGrid(kernel, args, grid_x, grid_y, grid_z, num_threads, nullptr);
 }
 
 extern "C" int flagtree_cpu_launch_checked(flagtree_cpu_kernel *kernel,
                                            void **args, const int64_t *extents,
                                            uint32_t grid_x, uint32_t grid_y,
                                            uint32_t grid_z,
-                                           uint32_t num_threads, char **error) {
-  *error = nullptr;
-  flagtree::cpu::CheckedLaunch checks;
-  checks.extents = extents;
-  checks.numArguments = kernel ? kernel->slots.size() : 0;
-  int status =
-      launchGrid(kernel, args, grid_x, grid_y, grid_z, num_threads, &checks);
-  if (status == 0 && !checks.error.empty()) {
-    *error = copyString(checks.error);
-    return 2;
-  }
-  return status;
+                                           uint32_t num_threads) {
+  return launchGrid(kernel, args, grid_x, grid_y, grid_z, num_threads, extents);
 }
 
 extern "C" int flagtree_cpu_checked(const flagtree_cpu_kernel *kernel) {

@@ -1,11 +1,15 @@
-//===- JITRuntime.cpp - helper symbols the JIT-compiled kernels call -----===//
+//===- JITRuntime.cpp - functions the JIT-compiled kernels call ----------===//
 
 #include "JITRuntime.h"
 
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 
+#include <csetjmp>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace {
 
@@ -42,7 +46,127 @@ float truncdfbf2(double value) {
   return bf16Result(roundToBF16(narrow));
 }
 
+/// Where a failed assertion leaves the program running on this thread.
+struct ProgramContext {
+  std::jmp_buf exit;
+  flagtree::cpu::AssertionFailure *failure = nullptr;
+};
+thread_local ProgramContext *currentProgram = nullptr;
+
+/// Lines printed by programs running in parallel are not interleaved.
+std::mutex printMutex;
+
+std::string indexText(int32_t rank, int64_t i0, int64_t i1, int64_t i2,
+                      int64_t i3) {
+  const int64_t indices[4] = {i0, i1, i2, i3};
+  std::string text = "(";
+  for (int32_t d = 0; d < rank && d < 4; ++d)
+    text += (d ? ", " : "") + std::to_string(indices[d]);
+  return text + ")";
+}
+
+/// One element of a `tl.device_print`, as one line on stdout:
+/// `pid (x, y, z) idx (i, j)<prefix>[(operand k) ]<value>`.
+void print(int64_t prefix, int32_t pidX, int32_t pidY, int32_t pidZ,
+           int32_t operand, int32_t rank, int64_t i0, int64_t i1, int64_t i2,
+           int64_t i3, int32_t kind, int32_t bits, int64_t intValue,
+           double floatValue) {
+  std::string value;
+  char buffer[64];
+  switch (kind) {
+  case 0:
+    std::snprintf(buffer, sizeof buffer, "%lld",
+                  static_cast<long long>(intValue));
+    break;
+  case 1:
+    std::snprintf(buffer, sizeof buffer, "%llu",
+                  static_cast<unsigned long long>(intValue));
+    break;
+  case 2:
+    // Enough digits to tell apart every value of the printed type.
+    std::snprintf(buffer, sizeof buffer, "%.*g",
+                  bits > 32 ? 17 : (bits > 16 ? 9 : 5), floatValue);
+    break;
+  case 4: // the prefix alone
+    buffer[0] = '\0';
+    break;
+  default:
+    std::snprintf(buffer, sizeof buffer, "0x%0*llx",
+                  static_cast<int>((bits + 3) / 4),
+                  static_cast<unsigned long long>(intValue));
+    break;
+  }
+  value = buffer;
+  std::string line = "pid (" + std::to_string(pidX) + ", " +
+                     std::to_string(pidY) + ", " + std::to_string(pidZ) +
+                     ") idx " + indexText(rank, i0, i1, i2, i3) +
+                     reinterpret_cast<const char *>(prefix);
+  if (operand >= 0)
+    line += "(operand " + std::to_string(operand) + ") ";
+  line += value + "\n";
+  std::lock_guard<std::mutex> lock(printMutex);
+  std::fputs(line.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+/// An element of a `tl.device_assert` whose condition is false.
+[[noreturn]] void assertFail(int64_t where, int64_t message, int32_t pidX,
+                             int32_t pidY, int32_t pidZ, int32_t rank,
+                             int64_t i0, int64_t i1, int64_t i2, int64_t i3) {
+  {
+    std::string text = std::string(reinterpret_cast<const char *>(where)) +
+                       ": device-side assertion failed in program (" +
+                       std::to_string(pidX) + ", " + std::to_string(pidY) +
+                       ", " + std::to_string(pidZ) + ")";
+    if (rank > 0)
+      text += " at index " + indexText(rank, i0, i1, i2, i3);
+    text += ": " + std::string(reinterpret_cast<const char *>(message));
+    flagtree::cpu::failProgram(std::move(text),
+                               flagtree::cpu::AssertionFailure::kAssertion);
+  }
+}
+
 } // namespace
+
+void flagtree::cpu::AssertionFailure::record(std::string message, int status) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (hasFailed.load())
+    return;
+  text = std::move(message);
+  kind = status;
+  hasFailed.store(true);
+}
+
+void flagtree::cpu::failProgram(std::string text, int status) {
+  ProgramContext *program = currentProgram;
+  if (!program) {
+    // Not inside a launch (cannot happen through the C API): report and
+    // stop as a GPU would.
+    std::fprintf(stderr, "%s\n", text.c_str());
+    std::abort();
+  }
+  program->failure->record(std::move(text), status);
+  text = std::string();
+  // No object with a destructor is alive in the frames left any more.
+  std::longjmp(program->exit, 1);
+}
+
+bool flagtree::cpu::runProgram(void (*entry)(void **), void **args,
+                               AssertionFailure &failure) {
+  ProgramContext context;
+  context.failure = &failure;
+  ProgramContext *outer = currentProgram;
+  currentProgram = &context;
+  // Kernels hold no C++ objects: leaving their frames by longjmp skips
+  // nothing but the heap buffers they would free.
+  if (setjmp(context.exit) != 0) {
+    currentProgram = outer;
+    return false;
+  }
+  entry(args);
+  currentProgram = outer;
+  return true;
+}
 
 void flagtree::cpu::registerJITRuntime(mlir::ExecutionEngine &engine) {
   engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
@@ -53,6 +177,8 @@ void flagtree::cpu::registerJITRuntime(mlir::ExecutionEngine &engine) {
     };
     add("__truncsfbf2", &truncsfbf2);
     add("__truncdfbf2", &truncdfbf2);
+    add("flagtree_cpu_print", &print);
+    add("flagtree_cpu_assert_fail", &assertFail);
     return symbols;
   });
 }

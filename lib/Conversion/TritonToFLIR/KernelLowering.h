@@ -31,6 +31,11 @@ struct MaskBounds {
   llvm::SmallVector<mlir::OpFoldResult> upper;
 };
 
+/// `value` (a float, fp8 included, or a tensor of them) as f32, exactly
+/// (f64 rounds to nearest even). Fp8Lowering.cpp.
+mlir::Value widenToF32(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value);
+
 class KernelLowering {
 public:
   KernelLowering(flagtree::tt::FuncOp source, mlir::func::FuncOp target);
@@ -93,6 +98,25 @@ private:
                   combine,
               mlir::ValueRange operands,
               std::optional<mlir::arith::AtomicRMWKind> simple);
+
+  // Join, split, cat and gather (ShapeLowering.cpp).
+  mlir::LogicalResult lowerJoin(flagtree::tt::JoinOp op);
+  mlir::LogicalResult lowerSplit(flagtree::tt::SplitOp op);
+  mlir::LogicalResult lowerCat(flagtree::tt::CatOp op);
+  mlir::LogicalResult lowerGather(flagtree::tt::GatherOp op);
+
+  // Histograms (HistogramLowering.cpp).
+  mlir::LogicalResult lowerHistogram(flagtree::tt::HistogramOp op);
+
+  // device_print and device_assert (DebugLowering.cpp).
+  mlir::LogicalResult lowerPrint(flagtree::tt::PrintOp op);
+  mlir::LogicalResult lowerAssert(flagtree::tt::AssertOp op);
+
+  // Conversions from and to fp8 (Fp8Lowering.cpp).
+  mlir::LogicalResult lowerFp8Cast(flagtree::tt::FpToFpOp op);
+
+  // Scaled dots (DotScaledLowering.cpp).
+  mlir::LogicalResult lowerDotScaled(flagtree::tt::DotScaledOp op);
 
   // Calls of helper functions (CallLowering.cpp).
   mlir::LogicalResult lowerCall(flagtree::tt::CallOp op);

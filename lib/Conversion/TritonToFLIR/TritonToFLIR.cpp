@@ -144,11 +144,21 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             return success();
           })
           .Case([&](tt::DotOp dot) { return lowerDot(dot); })
+          .Case([&](tt::DotScaledOp dot) { return lowerDotScaled(dot); })
           .Case([&](tt::ReduceOp reduce) { return lowerReduce(reduce); })
           .Case([&](tt::ScanOp scan) { return lowerScan(scan); })
           .Case([&](tt::AtomicRMWOp rmw) { return lowerAtomicRMW(rmw); })
           .Case([&](tt::AtomicCASOp cas) { return lowerAtomicCAS(cas); })
           .Case([&](tt::CallOp call) { return lowerCall(call); })
+          .Case([&](tt::JoinOp join) { return lowerJoin(join); })
+          .Case([&](tt::SplitOp split) { return lowerSplit(split); })
+          .Case([&](tt::CatOp cat) { return lowerCat(cat); })
+          .Case([&](tt::GatherOp gather) { return lowerGather(gather); })
+          .Case([&](tt::HistogramOp histogram) {
+            return lowerHistogram(histogram);
+          })
+          .Case([&](tt::PrintOp print) { return lowerPrint(print); })
+          .Case([&](tt::AssertOp check) { return lowerAssert(check); })
           .Case([&](tt::ExternElementwiseOp call) {
             return lowerExternElementwise(call);
           })
@@ -159,6 +169,11 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
                 tt::ReshapeOp, tt::TransOp, tt::UnsplatOp>(
               [&](Operation *shape) { return lowerShapeOp(shape); })
           .Case([&](tt::FpToFpOp cast) {
+            if (getElementTypeOrSelf(cast.getType()).getIntOrFloatBitWidth() ==
+                    8 ||
+                getElementTypeOrSelf(cast.getSrc().getType())
+                        .getIntOrFloatBitWidth() == 8)
+              return lowerFp8Cast(cast);
             Type to = cast.getType();
             Value from = map.lookup(cast.getSrc());
             unsigned toBits = getElementTypeOrSelf(to).getIntOrFloatBitWidth();

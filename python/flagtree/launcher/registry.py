@@ -164,14 +164,16 @@ def _slots(typed: list[tuple[int, Any]]) -> list[tuple[int, int]] | None:
 
 def _cpu_recipe(native) -> tuple | None:
     """A lane's ``native_launch``: (kernel handle, address of a function
-    with flagtree_cpu_launch's C signature, [(argument index, type)])."""
+    with flagtree_cpu_launch's C signature, [(argument index, type)],
+    address of flagtree_cpu_launch_error, the exception class a failed
+    device assertion raises)."""
     if native is None:
         return None
-    handle, launch_address, typed = native
+    handle, launch_address, typed, error_address, error_class = native
     slots = _slots(typed)
-    if slots is None or not handle or not launch_address:
+    if slots is None or not handle or not launch_address or not error_address:
         return None
-    return ("cpu", int(handle), int(launch_address), slots)
+    return ("cpu", int(handle), int(launch_address), slots, int(error_address), error_class)
 
 
 def _cuda_recipe(kernel, run) -> tuple | None:

@@ -18,22 +18,6 @@ class KnownFailure:
 
 def _entries() -> dict[tuple[str, str], KnownFailure]:
     table: dict[tuple[str, str], KnownFailure] = {}
-    table[("gather_in_block", "cpu")] = KnownFailure(
-        "`tl.gather` (tt.gather) is not lowered by the CPU lane yet",
-        "'tt.gather' is not supported by the CPU lane yet",
-    )
-    table[("moe_expert_histogram", "cpu")] = KnownFailure(
-        "`tl.histogram` (tt.histogram) is not lowered by the CPU lane yet",
-        "'tt.histogram' is not supported by the CPU lane yet",
-    )
-    table[("interleave", "cpu")] = KnownFailure(
-        "`tl.interleave` builds on tt.join, not lowered by the CPU lane yet",
-        "'tt.join' is not supported by the CPU lane yet",
-    )
-    table[("deinterleave", "cpu")] = KnownFailure(
-        "`tl.split` (tt.split) is not lowered by the CPU lane yet",
-        "'tt.split' is not supported by the CPU lane yet",
-    )
     for op, name in (("cbrt", "cbrt"), ("round", "rint")):
         table[(op, "amd")] = KnownFailure(
             f"Triton's HIP libdevice has no `{name}` (upstream Triton fails the same way)",

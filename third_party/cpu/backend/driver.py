@@ -113,8 +113,10 @@ class CPULauncher:
     def native_launch(self, function):
         """What flagtree's C++ launcher needs to run ``function`` without
         this launcher: (kernel handle, address of ``flagtree_cpu_launch``,
-        [(argument index, signature type)]); None when the kernel's
-        arguments do not match this launcher's."""
+        [(argument index, signature type)], address of
+        ``flagtree_cpu_launch_error``, the exception a failed device
+        assertion raises); None when the kernel's arguments do not match
+        this launcher's."""
         # A bounds-checked kernel needs its tensors' extents at every launch.
         if len(self.keep) != len(function.signature) or function.checked:
             return None
@@ -125,7 +127,13 @@ class CPULauncher:
             for ours, theirs in zip(self.kept_types, function.signature, strict=True)
         ]
         address = jit.launch_function_address()
-        return function.handle, address, list(zip(self.keep, types, strict=True))
+        return (
+            function.handle,
+            address,
+            list(zip(self.keep, types, strict=True)),
+            jit.launch_error_address(),
+            jit.DeviceAssertionError,
+        )
 
 
 class CPUDriver(DriverBase):

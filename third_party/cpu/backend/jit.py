@@ -25,10 +25,24 @@ class CPUCompileError(RuntimeError):
     diagnostics, each naming the kernel's file:line."""
 
 
+class DeviceAssertionError(AssertionError):
+    """A ``tl.device_assert`` failed during a launch: the message names the
+    kernel's file:line, the program and element, and the assertion's
+    message. The failing program stopped there and programs not started
+    yet were skipped; the process and later launches are unaffected."""
+
+
 class CPUOutOfBoundsError(RuntimeError):
     """A kernel compiled in the bounds-checked mode (FLAGTREE_CPU_BOUNDS_CHECK=1)
     accessed memory outside a tensor it was given. The access was not made;
-    the message names the kernel's file:line, the argument and the elements."""
+    the message names the kernel's file:line, the argument and the elements.
+    As for a failed assertion, programs not started yet were skipped."""
+
+
+#: flagtree_cpu_launch's status when a device assertion failed
+ASSERTION_FAILED = 2
+#: flagtree_cpu_launch's status when a bounds check failed
+OUT_OF_BOUNDS = 3
 
 
 def bounds_check_requested() -> bool:
@@ -56,13 +70,15 @@ def _lib() -> ctypes.CDLL:
         ctypes.c_uint32
     ] * 4
     lib.flagtree_cpu_launch.restype = ctypes.c_int
+    lib.flagtree_cpu_launch_error.argtypes = []
+    lib.flagtree_cpu_launch_error.restype = ctypes.c_char_p
     lib.flagtree_cpu_checked.argtypes = [ctypes.c_void_p]
     lib.flagtree_cpu_checked.restype = ctypes.c_int
-    lib.flagtree_cpu_launch_checked.argtypes = (
-        [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64)]
-        + [ctypes.c_uint32] * 4
-        + [ctypes.POINTER(ctypes.c_void_p)]
-    )
+    lib.flagtree_cpu_launch_checked.argtypes = [
+        ctypes.c_void_p,
+        ctypes.POINTER(ctypes.c_void_p),
+        ctypes.POINTER(ctypes.c_int64),
+    ] + [ctypes.c_uint32] * 4
     lib.flagtree_cpu_launch_checked.restype = ctypes.c_int
     lib.flagtree_cpu_free.argtypes = [ctypes.c_void_p]
     lib.flagtree_cpu_free_string.argtypes = [ctypes.c_void_p]
@@ -72,6 +88,18 @@ def _lib() -> ctypes.CDLL:
 def launch_function_address() -> int:
     """Address of ``flagtree_cpu_launch`` (for callers that launch from C)."""
     return ctypes.cast(_lib().flagtree_cpu_launch, ctypes.c_void_p).value or 0
+
+
+def launch_error_address() -> int:
+    """Address of ``flagtree_cpu_launch_error`` (the message behind a
+    launch status of ``ASSERTION_FAILED``)."""
+    return ctypes.cast(_lib().flagtree_cpu_launch_error, ctypes.c_void_p).value or 0
+
+
+def launch_error() -> str:
+    """The message of the last launch on this thread that a device
+    assertion stopped."""
+    return (_lib().flagtree_cpu_launch_error() or b"").decode(errors="replace")
 
 
 def available() -> tuple[bool, str]:
@@ -142,9 +170,7 @@ class CPUKernel:
         if self.checked:
             self._launch_checked(grid, args, pointers, num_threads, names)
             return
-        status = _lib().flagtree_cpu_launch(self.handle, pointers, *grid, num_threads)
-        if status != 0:
-            raise RuntimeError(f"the CPU lane failed to launch the kernel (status {status})")
+        self._raise_for(_lib().flagtree_cpu_launch(self.handle, pointers, *grid, num_threads))
 
     @staticmethod
     def _extent(arg) -> tuple[int, int]:
@@ -164,14 +190,10 @@ class CPUKernel:
         extents = (ctypes.c_int64 * (2 * len(args)))()
         for i, arg in enumerate(args):
             extents[2 * i], extents[2 * i + 1] = self._extent(arg)
-        error = ctypes.c_void_p()
-        lib = _lib()
-        status = lib.flagtree_cpu_launch_checked(
-            self.handle, pointers, extents, *grid, num_threads, ctypes.byref(error)
+        status = _lib().flagtree_cpu_launch_checked(
+            self.handle, pointers, extents, *grid, num_threads
         )
-        if error.value:
-            message = ctypes.string_at(error.value).decode(errors="replace")
-            lib.flagtree_cpu_free_string(error.value)
+        if status == OUT_OF_BOUNDS:
 
             def name(match: re.Match) -> str:
                 index = int(match.group(1))
@@ -179,7 +201,13 @@ class CPUKernel:
                     return f"`{names[index]}`"
                 return f"#{index}"
 
-            raise CPUOutOfBoundsError(re.sub(r"#(\d+)", name, message, count=1))
+            raise CPUOutOfBoundsError(re.sub(r"#(\d+)", name, launch_error(), count=1))
+        self._raise_for(status)
+
+    @staticmethod
+    def _raise_for(status: int) -> None:
+        if status == ASSERTION_FAILED:
+            raise DeviceAssertionError(launch_error())
         if status != 0:
             raise RuntimeError(f"the CPU lane failed to launch the kernel (status {status})")
 

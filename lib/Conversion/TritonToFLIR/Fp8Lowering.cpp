@@ -1,0 +1,206 @@
+//===- Fp8Lowering.cpp - tt.fp_to_fp from and to fp8 as integer code -----===//
+//
+// Hosts have no fp8 arithmetic and LLVM no fp8 types, so conversions from
+// and to `f8E4M3FN` and `f8E5M2` become element-wise integer code on the
+// bits (vectorizable like any other element-wise op); memory keeps the
+// fp8 element types, one byte each.
+//
+// To fp8 (from f16, bf16, f32 or f64, through f32) rounds to nearest even
+// with torch's rules for out-of-range values: f8E4M3FN saturates to +-448
+// (infinities too) and keeps NaN; f8E5M2 overflows to +-inf. The rounding
+// adds half an ulp (minus one, plus the lowest kept bit) to the f32 bits
+// and shifts; values below the smallest normal number are rounded by an
+// f32 addition of a power of two that moves the kept bits to the bottom.
+//
+// From fp8: f8E5M2 is the upper byte of an f16; f8E4M3FN is rebuilt as
+// f32 bits (subnormals as mantissa * 2^-9, 0x7f as NaN). Both are exact.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace flagtree;
+using namespace flagtree::flir;
+
+namespace {
+
+/// Element-wise integer and float code on scalars or tensors of one shape.
+class Bits {
+public:
+  Bits(OpBuilder &b, Location loc, Type shapeLike)
+      : b(b), loc(loc), shapeLike(shapeLike) {}
+
+  /// `element` in the shape of the converted value.
+  Type like(Type element) const {
+    if (auto tensor = dyn_cast<RankedTensorType>(shapeLike))
+      return tensor.clone(element);
+    return element;
+  }
+  Value i32(uint32_t value) { return constant(b.getI32Type(), value); }
+  Value constant(Type element, uint64_t value) {
+    TypedAttr attr = b.getIntegerAttr(element, value);
+    if (auto tensor = dyn_cast<RankedTensorType>(shapeLike))
+      attr = DenseElementsAttr::get(tensor.clone(element), attr);
+    return arith::ConstantOp::create(b, loc, attr);
+  }
+  Value f32(float value) {
+    TypedAttr attr = b.getF32FloatAttr(value);
+    if (auto tensor = dyn_cast<RankedTensorType>(shapeLike))
+      attr = DenseElementsAttr::get(tensor.clone(b.getF32Type()), attr);
+    return arith::ConstantOp::create(b, loc, attr);
+  }
+  Value bitcast(Type element, Value v) {
+    return arith::BitcastOp::create(b, loc, like(element), v);
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value band(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value bor(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
+  Value bxor(Value x, Value y) { return arith::XOrIOp::create(b, loc, x, y); }
+  Value shl(Value x, Value y) { return arith::ShLIOp::create(b, loc, x, y); }
+  Value shr(Value x, Value y) { return arith::ShRUIOp::create(b, loc, x, y); }
+  Value ult(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value ugt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, x, y);
+  }
+  Value eq(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  /// A float value of any width as the same value in `to` (f32 in the
+  /// middle); exact except f64 -> f32, rounded to nearest even.
+  Value convertFloat(Value v, Type to) {
+    Type from = getElementTypeOrSelf(v.getType());
+    if (from == to)
+      return v;
+    if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+      return arith::ExtFOp::create(b, loc, like(to), v);
+    if (from.getIntOrFloatBitWidth() > to.getIntOrFloatBitWidth())
+      return arith::TruncFOp::create(b, loc, like(to), v);
+    // bf16 <-> f16: through f32.
+    return convertFloat(convertFloat(v, b.getF32Type()), to);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  Type shapeLike;
+};
+
+/// The parameters of one fp8 format for the rounding from f32.
+struct Fp8Format {
+  unsigned mantissaBits;
+  int bias;
+  /// f32 bits of the smallest normal number.
+  uint32_t minNormal;
+  /// f32 bits of 2^(mantissaBits - bias + 1 + 127 - 127): adding it moves a
+  /// subnormal's kept bits to the bottom of the f32 mantissa.
+  uint32_t subnormalShift;
+  bool saturates;
+  /// f32 bits from which the result is the largest finite number
+  /// (saturating) or infinity.
+  uint32_t overflow;
+  uint8_t overflowBits;
+};
+
+Fp8Format formatOf(Type type) {
+  if (isa<Float8E4M3FNType>(type))
+    return {3, 7, 121u << 23, 141u << 23, true, 0x43e00000u, 0x7e};
+  return {2, 15, 113u << 23, 134u << 23, false, 143u << 23, 0x7c};
+}
+
+Value f32ToFp8(Bits &x, Value f32, Type fp8) {
+  Fp8Format format = formatOf(fp8);
+  OpBuilder &b = x.b;
+  unsigned shift = 23 - format.mantissaBits;
+  Value bits = x.bitcast(b.getI32Type(), f32);
+  Value sign = x.band(bits, x.i32(0x80000000u));
+  Value magnitude = x.bxor(bits, sign);
+  // Normal range: round the mantissa to nearest even, rebias the exponent.
+  Value odd = x.band(x.shr(magnitude, x.i32(shift)), x.i32(1));
+  Value rebias = x.i32(static_cast<uint32_t>(format.bias - 127) << 23);
+  Value rounded = x.add(x.add(magnitude, rebias),
+                        x.add(x.i32((1u << (shift - 1)) - 1), odd));
+  Value normal = x.shr(rounded, x.i32(shift));
+  // Subnormal range: an f32 addition rounds at the right bit.
+  Value moved = arith::AddFOp::create(
+      b, x.loc, x.bitcast(b.getF32Type(), magnitude),
+      x.bitcast(b.getF32Type(), x.i32(format.subnormalShift)));
+  Value subnormal =
+      x.sub(x.bitcast(b.getI32Type(), moved), x.i32(format.subnormalShift));
+  Value result =
+      x.select(x.ult(magnitude, x.i32(format.minNormal)), subnormal, normal);
+  Value big = format.saturates ? x.ugt(result, x.i32(format.overflowBits))
+                               : x.ugt(magnitude, x.i32(format.overflow - 1));
+  result = x.select(big, x.i32(format.overflowBits), result);
+  Value nan = x.ugt(magnitude, x.i32(0x7f800000u));
+  result = x.select(nan, x.i32(0x7f), result);
+  result = x.bor(result, x.shr(sign, x.i32(24)));
+  Value byte = arith::TruncIOp::create(b, x.loc, x.like(b.getI8Type()), result);
+  return x.bitcast(fp8, byte);
+}
+
+Value fp8ToF32(Bits &x, Value fp8) {
+  OpBuilder &b = x.b;
+  Type from = getElementTypeOrSelf(fp8.getType());
+  Value byte = x.bitcast(b.getI8Type(), fp8);
+  if (isa<Float8E5M2Type>(from)) {
+    Value wide = arith::ExtUIOp::create(b, x.loc, x.like(b.getI16Type()), byte);
+    Value half =
+        x.bitcast(b.getF16Type(), x.shl(wide, x.constant(b.getI16Type(), 8)));
+    return x.convertFloat(half, b.getF32Type());
+  }
+  Value bits = arith::ExtUIOp::create(b, x.loc, x.like(b.getI32Type()), byte);
+  Value sign = x.shl(x.band(bits, x.i32(0x80)), x.i32(24));
+  Value exponent = x.band(x.shr(bits, x.i32(3)), x.i32(0xf));
+  Value mantissa = x.band(bits, x.i32(0x7));
+  Value normal = x.bor(x.shl(x.add(exponent, x.i32(127 - 7)), x.i32(23)),
+                       x.shl(mantissa, x.i32(20)));
+  Value scaled = arith::MulFOp::create(
+      b, x.loc,
+      arith::UIToFPOp::create(b, x.loc, x.like(b.getF32Type()), mantissa),
+      x.f32(1.0f / 512.0f));
+  Value subnormal = x.bitcast(b.getI32Type(), scaled);
+  Value magnitude = x.select(x.eq(exponent, x.i32(0)), subnormal, normal);
+  magnitude = x.select(x.eq(x.band(bits, x.i32(0x7f)), x.i32(0x7f)),
+                       x.i32(0x7fc00000u), magnitude);
+  return x.bitcast(b.getF32Type(), x.bor(magnitude, sign));
+}
+
+bool isFp8(Type type) { return isa<Float8E4M3FNType, Float8E5M2Type>(type); }
+
+} // namespace
+
+Value flir::widenToF32(OpBuilder &b, Location loc, Value value) {
+  Bits x(b, loc, value.getType());
+  Type from = getElementTypeOrSelf(value.getType());
+  return isFp8(from) ? fp8ToF32(x, value)
+                     : x.convertFloat(value, b.getF32Type());
+}
+
+LogicalResult KernelLowering::lowerFp8Cast(tt::FpToFpOp op) {
+  Type from = getElementTypeOrSelf(op.getSrc().getType());
+  Type to = getElementTypeOrSelf(op.getType());
+  for (Type type : {from, to})
+    if (type.getIntOrFloatBitWidth() == 8 && !isFp8(type))
+      return op.emitError() << "'tt.fp_to_fp' with " << type
+                            << " is not supported by the CPU lane yet";
+  if (isFp8(to) && op.getRounding() &&
+      *op.getRounding() != tt::RoundingMode::RTNE)
+    return op.emitError() << "'tt.fp_to_fp' to " << to
+                          << " rounds to nearest even on the CPU lane; "
+                             "other rounding modes are not supported yet";
+  Bits x(b, loc, op.getType());
+  Value value = map.lookup(op.getSrc());
+  Value f32 =
+      isFp8(from) ? fp8ToF32(x, value) : x.convertFloat(value, b.getF32Type());
+  Value result = isFp8(to) ? f32ToFp8(x, f32, to) : x.convertFloat(f32, to);
+  map.map(op.getResult(), result);
+  return success();
+}
