@@ -132,9 +132,13 @@ void replaceBuffer(OpBuilder &b, Value buffer, Value replacement) {
     b.setInsertionPoint(user);
     Value rebuilt;
     if (auto view = dyn_cast<memref::SubViewOp>(user)) {
+      // Rank-reducing subviews stay rank-reducing.
+      auto type = memref::SubViewOp::inferRankReducedResultType(
+          view.getType().getShape(), cast<MemRefType>(replacement.getType()),
+          view.getMixedOffsets(), view.getMixedSizes(), view.getMixedStrides());
       rebuilt = memref::SubViewOp::create(
-          b, view.getLoc(), replacement, view.getMixedOffsets(),
-          view.getMixedSizes(), view.getMixedStrides());
+          b, view.getLoc(), cast<MemRefType>(type), replacement,
+          view.getMixedOffsets(), view.getMixedSizes(), view.getMixedStrides());
     } else if (auto expand = dyn_cast<memref::ExpandShapeOp>(user)) {
       FailureOr<MemRefType> type = memref::ExpandShapeOp::computeExpandedType(
           cast<MemRefType>(replacement.getType()),
@@ -204,9 +208,22 @@ public:
         continue;
       for (auto [x, y] : {std::pair(add.getLhs(), add.getRhs()),
                           std::pair(add.getRhs(), add.getLhs())})
-        if (x == arg && loop.isDefinedOutsideOfLoop(y))
+        if (x == arg && invariant(y))
           deltas[arg] = y;
     }
+  }
+
+  /// Whether `value` is the same at every iteration: defined outside the
+  /// loop, or by side-effect-free ops of its body from such values.
+  bool invariant(Value value) const {
+    if (loop.isDefinedOutsideOfLoop(value))
+      return true;
+    Operation *op = value.getDefiningOp();
+    if (!op || op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
+        !isMemoryEffectFree(op))
+      return false;
+    return llvm::all_of(op->getOperands(),
+                        [&](Value v) { return invariant(v); });
   }
 
   /// Whether `value` depends, inside the loop, only on side-effect-free
@@ -233,9 +250,14 @@ public:
       auto delta = deltas.find(arg);
       if (delta == deltas.end())
         continue;
+      if (ahead == 0) {
+        at.map(arg, base);
+        continue;
+      }
       Value times = arith::ConstantOp::create(
           b, loc, b.getIntegerAttr(arg.getType(), ahead));
-      Value step = arith::MulIOp::create(b, loc, delta->second, times);
+      Value step =
+          arith::MulIOp::create(b, loc, rebuild(b, delta->second, at), times);
       at.map(arg, arith::AddIOp::create(b, loc, base, step));
     }
   }
@@ -384,14 +406,6 @@ struct LowerDSAHints
     scf::ForOp loop = pipelineLoop(load, /*needsNoWrites=*/true);
     int64_t bytes = load.bytes();
     int64_t left = local.bytes - usedBytes;
-    if (loop && local.bytes > 0 && bytes * load.stages > left) {
-      load.copy->emitWarning()
-          << "hint 'num_stages' is not applied to this load: " << load.stages
-          << " stages of its tile need " << bytes * load.stages
-          << " bytes of local memory, and " << left << " of the target's "
-          << local.bytes << " are left";
-      loop = {};
-    }
     if (local.bytes > 0 && bytes > left) {
       load.copy->emitWarning()
           << "hint '" << load.hint << "' is not applied: the tile needs "
@@ -399,6 +413,14 @@ struct LowerDSAHints
           << " of the target's " << local.bytes << " are left";
       stripHints(load.copy);
       return;
+    }
+    if (loop && local.bytes > 0 && bytes * load.stages > left) {
+      load.copy->emitWarning()
+          << "hint 'num_stages' is not applied to this load: " << load.stages
+          << " stages of its tile need " << bytes * load.stages
+          << " bytes of local memory, and " << left << " of the target's "
+          << local.bytes << " are left";
+      loop = {};
     }
     usedBytes += loop ? bytes * load.stages : bytes;
     if (loop)
