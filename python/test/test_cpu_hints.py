@@ -24,7 +24,8 @@ def _row_sum_hinted(x_ptr, out_ptr, K, stride, BLOCK: tl.constexpr):
     offs = tl.arange(0, BLOCK)
     acc = tl.zeros([BLOCK], dtype=tl.float32)
     for k in range(0, K, BLOCK):  # @hint: num_stages=3
-        x = tl.load(x_ptr + row * stride + k + offs, mask=k + offs < K, other=0.0)  # @hint: shared_memory
+        mask = k + offs < K
+        x = tl.load(x_ptr + row * stride + k + offs, mask=mask, other=0.0)  # @hint: shared_memory
         acc += x * 2.0
     tl.store(out_ptr + row, tl.sum(acc, 0))
 
@@ -35,7 +36,8 @@ def _row_sum_plain(x_ptr, out_ptr, K, stride, BLOCK: tl.constexpr):
     offs = tl.arange(0, BLOCK)
     acc = tl.zeros([BLOCK], dtype=tl.float32)
     for k in range(0, K, BLOCK):
-        x = tl.load(x_ptr + row * stride + k + offs, mask=k + offs < K, other=0.0)
+        mask = k + offs < K
+        x = tl.load(x_ptr + row * stride + k + offs, mask=mask, other=0.0)
         acc += x * 2.0
     tl.store(out_ptr + row, tl.sum(acc, 0))
 
@@ -125,7 +127,8 @@ def test_hints_are_applied_not_ignored(tmp_path, monkeypatch) -> None:
         offs = tl.arange(0, BLOCK)
         acc = tl.zeros([BLOCK], dtype=tl.float32)
         for k in range(0, K, BLOCK):  # @hint: num_stages=4
-            x = tl.load(x_ptr + k + offs, mask=k + offs < K, other=0.0)  # @hint: shared_memory, vectorize=4
+            m = k + offs < K
+            x = tl.load(x_ptr + k + offs, mask=m, other=0.0)  # @hint: shared_memory, vectorize=4
             acc += x
         tl.store(out_ptr, tl.sum(acc, 0))
 
@@ -169,4 +172,7 @@ def test_a_hint_that_cannot_apply_is_reported(monkeypatch) -> None:
         _gathered[(1,)](x, idx, out, BLOCK=64)
     assert torch.equal(out, x[idx.long()])
     messages = [str(w.message) for w in caught if issubclass(w.category, middle_end.HintWarning)]
-    assert any("test_cpu_hints.py" in m and "hint 'dma' is not applied" in m and "gather" in m for m in messages)
+    assert any(
+        "test_cpu_hints.py" in m and "hint 'dma' is not applied" in m and "gather" in m
+        for m in messages
+    )
