@@ -64,7 +64,7 @@ def run(lane: Lane, module, metadata: dict):
     plan = None
     try:
         text = str(module)
-        plan = middle_end.plan_for(text, lane.name, lane.hints)
+        plan = middle_end.plan_for(text, lane.name, lane.hints, keep=lane.kind == "dsa")
         passes = [p for p in (lane.middle_end_pipeline, *plan.pipeline) if p]
         pipeline = f"builtin.module({','.join(passes)})" if passes else ""
         printed, diagnostics = core.run_pipeline_with_diagnostics(text, pipeline, f"{name}.ttir")

@@ -637,8 +637,8 @@ def test_cli_lists_hints_statements_and_lanes(cli_file) -> None:
     evict_col = CLI_KERNELS.splitlines()[6].index("evict_first") + 1
     assert out.startswith(f"good ({cli_file}; helpers: helper): 2 hints\n")
     assert (
-        f"{cli_file}:12:{loop_col}: num_stages=3  (applies to loop; honoured by amd, nvidia; "
-        "planned for cpu)" in out
+        f"{cli_file}:12:{loop_col}: num_stages=3  (applies to loop; honoured by amd, cpu, "
+        "nvidia)" in out
     )
     assert "       12 | for i in range(n):  # @hint: num_stages=3\n" in out
     assert (

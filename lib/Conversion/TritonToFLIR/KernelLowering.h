@@ -154,6 +154,8 @@ private:
   void fillOutside(mlir::Location loc, mlir::Value buffer,
                    llvm::ArrayRef<mlir::OpFoldResult> valid, mlir::Value value);
   mlir::Value gather(flagtree::tt::LoadOp op, mlir::Value root);
+  /// Carries the loop hints of `source` onto the loop lowered from it.
+  void carryLoopHints(mlir::scf::ForOp source, mlir::scf::ForOp loop);
   void scatter(flagtree::tt::StoreOp op, mlir::Value root);
 
   flagtree::tt::FuncOp source;

@@ -6,6 +6,11 @@
 // never touched. Every other access becomes a loop nest that reads or
 // writes `base[offset]` element by element under its mask.
 //
+// The access hints of a load or store (`ft.shared_memory`, `ft.dma`,
+// `ft.vectorize`), and the `ft.num_stages` of the loop right around a
+// hinted load, move onto the copy that the access becomes; the target's
+// hint pass (`flagtree-lower-dsa-hints`) and vectorizer read them there.
+//
 //===----------------------------------------------------------------------===//
 
 #include "KernelLowering.h"
@@ -20,6 +25,53 @@
 using namespace mlir;
 using namespace flagtree;
 using namespace flagtree::flir;
+
+/// The hints a tile copy carries for the passes that follow.
+static constexpr llvm::StringLiteral kAccessHints[] = {
+    "ft.shared_memory", "ft.dma", "ft.vectorize"};
+
+/// Whether `op` carries a hint that stages its load through local memory.
+static bool stagesThroughLocalMemory(Operation *op) {
+  return op->hasAttr("ft.shared_memory") || op->hasAttr("ft.dma");
+}
+
+/// Copies the access hints of `source` (a `tt.load` or `tt.store`) onto
+/// `copy`; a load staged through local memory also takes the stage count
+/// of the loop right around it.
+static void carryAccessHints(Operation *source, Operation *copy) {
+  for (StringRef name : kAccessHints)
+    if (Attribute hint = source->getAttr(name))
+      copy->setAttr(name, hint);
+  if (!stagesThroughLocalMemory(source))
+    return;
+  if (auto loop = dyn_cast_or_null<scf::ForOp>(source->getParentOp()))
+    if (Attribute stages = loop->getAttr("ft.num_stages"))
+      copy->setAttr("ft.num_stages", stages);
+}
+
+/// Reports the access hints of `op` that its lowered form cannot carry.
+static void reportUncarriedHints(Operation *op, StringRef why) {
+  for (StringRef name : kAccessHints)
+    if (op->hasAttr(name))
+      op->emitRemark() << "hint '" << name.drop_front(3)
+                       << "' is not applied: " << why;
+}
+
+void KernelLowering::carryLoopHints(scf::ForOp source, scf::ForOp loop) {
+  Attribute stages = source->getAttr("ft.num_stages");
+  if (!stages)
+    return;
+  loop->setAttr("ft.num_stages", stages);
+  bool staged =
+      llvm::any_of(source.getBody()->getOperations(), [](Operation &op) {
+        return isa<tt::LoadOp>(op) && stagesThroughLocalMemory(&op);
+      });
+  if (!staged)
+    source->emitRemark()
+        << "hint 'num_stages' is not applied: FLIR targets pipeline the "
+           "loads of the loop hinted shared_memory or dma, and this loop "
+           "has none";
+}
 
 Value KernelLowering::rootOf(Operation *op, Value pointer) {
   Value root = roots.lookup(pointer);
@@ -204,6 +256,7 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
 
   auto type = dyn_cast<RankedTensorType>(op.getType());
   if (!type) {
+    reportUncarriedHints(op, "the load reads a single element");
     Value offset = map.lookup(op.getPtr());
     if (!mask) {
       map.map(op.getResult(),
@@ -233,6 +286,9 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
     bounds = found == masks.end() ? nullptr : &found->second;
   }
   if (offsets == affine.end() || (op.getMask() && !bounds)) {
+    reportUncarriedHints(op, "the load is not a strided tile (its offsets "
+                             "or mask are not affine), so it becomes an "
+                             "element-by-element gather");
     map.map(op.getResult(), gather(op, root));
     return success();
   }
@@ -255,7 +311,8 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
     SmallVector<OpFoldResult> ones(type.getRank(), b.getIndexAttr(1));
     dest = memref::SubViewOp::create(b, loc, buffer, zeros, sizes, ones);
   }
-  linalg::CopyOp::create(b, loc, view, dest);
+  auto copy = linalg::CopyOp::create(b, loc, view, dest);
+  carryAccessHints(op, copy);
   Value loaded = bufferization::ToTensorOp::create(b, loc, type, buffer,
                                                    /*restrict=*/true,
                                                    /*writable=*/true);
@@ -275,6 +332,7 @@ LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
 
   auto type = dyn_cast<RankedTensorType>(op.getValue().getType());
   if (!type) {
+    reportUncarriedHints(op, "the store writes a single element");
     Value offset = map.lookup(op.getPtr());
     OpBuilder::InsertionGuard guard(b);
     if (mask) {
@@ -292,6 +350,9 @@ LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
     bounds = found == masks.end() ? nullptr : &found->second;
   }
   if (offsets == affine.end() || (op.getMask() && !bounds)) {
+    reportUncarriedHints(op, "the store is not a strided tile (its offsets "
+                             "or mask are not affine), so it becomes an "
+                             "element-by-element scatter");
     scatter(op, root);
     return success();
   }
@@ -305,6 +366,21 @@ LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
         cast<MemRefType>(view.getType()).getShape(), type.getElementType());
     value = tensor::ExtractSliceOp::create(b, loc, sliceType, value, zeros,
                                            sizes, ones);
+  }
+  if (op->hasAttr("ft.vectorize")) {
+    // A copy out of the tile's buffer, which can carry the hint; the buffer
+    // may be a strided part of a larger one.
+    auto memrefType = cast<MemRefType>(view.getType());
+    SmallVector<int64_t> strides(memrefType.getRank(), ShapedType::kDynamic);
+    auto layout =
+        StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, strides);
+    auto bufferType =
+        MemRefType::get(memrefType.getShape(), type.getElementType(), layout);
+    Value buffer = bufferization::ToBufferOp::create(b, loc, bufferType, value,
+                                                     b.getUnitAttr());
+    auto copy = linalg::CopyOp::create(b, loc, buffer, view);
+    carryAccessHints(op, copy);
+    return success();
   }
   bufferization::MaterializeInDestinationOp::create(
       b, loc, TypeRange(), value, view, /*restrict=*/true, /*writable=*/true);

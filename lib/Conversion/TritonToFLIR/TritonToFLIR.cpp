@@ -475,6 +475,7 @@ LogicalResult KernelLowering::lowerFor(scf::ForOp op, ArrayRef<bool> speculate,
     }
     scf::YieldOp::create(b, loc, yielded);
   }
+  carryLoopHints(op, loop);
   extra = 0;
   for (unsigned i = 0; i < numArgs; ++i) {
     Value result = op.getResult(i);

@@ -206,7 +206,9 @@ std::optional<LoadedBuffer> matchLoad(const Candidate &candidate,
   if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
     return std::nullopt;
   auto alloc = operand.get().getDefiningOp<memref::AllocOp>();
-  if (!alloc || !alloc.getType().hasStaticShape())
+  // A tile packed on request (`flir.packed`) keeps its buffer.
+  if (!alloc || !alloc.getType().hasStaticShape() ||
+      alloc->hasAttr("flir.packed"))
     return std::nullopt;
   LoadedBuffer loaded;
   loaded.operand = operand.getOperandNumber();

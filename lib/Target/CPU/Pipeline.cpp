@@ -2,6 +2,7 @@
 
 #include "flagtree/Conversion/TritonToFLIR/Passes.h"
 #include "flagtree/Target/CPU/Passes.h"
+#include "flagtree/Target/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -40,6 +41,8 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
+  // Hinted loads: packed tiles kept, later iterations' tiles prefetched.
+  pm.addNestedPass<func::FuncOp>(createFlagTreeLowerDSAHints());
 
   // Element-wise ops read the loaded views and write the stored one
   // instead of streaming tiles through buffers (guarded at run time).

@@ -82,6 +82,9 @@ struct CPUVectorizeLinalg
     for (Value operand : op->getOperands())
       bits = std::max(bits, elementBits(operand.getType()));
     int64_t lanes = std::max<int64_t>(1, vectorWidthBits / bits);
+    // `ft.vectorize = N` on the op (a hinted access's copy) sets the width.
+    if (auto hinted = op->getAttrOfType<IntegerAttr>("ft.vectorize"))
+      lanes = std::max<int64_t>(1, hinted.getInt());
     unsigned numLoops = op.getNumLoops();
     // The innermost loop takes one register; a contraction puts it on its
     // innermost parallel loop (rows of B and C), making it an outer product.

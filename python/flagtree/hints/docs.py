@@ -102,7 +102,44 @@ lanes) and drops the rest. Triton never sees an `ft` attribute.
   (AMDGCN's non-temporal and coherence bits: `cache=cs` on a store gives
   `global_store ... nt`). Checked on gfx942 code compiled here; no AMD GPU
   has run it.
-* The **CPU lane** lowers no hint yet.
+* The **CPU lane** (the DSA lane, FLIR, on the host CPU) honours
+  `shared_memory`, `dma`, `num_stages` and `vectorize`: its stage keeps
+  them as `ft` attributes, `convert-triton-to-flir` carries them onto the
+  copies and loops it builds, and `flagtree-lower-dsa-hints` lowers them
+  for the target description (below). A hinted load that is not a strided
+  tile (a gather), or that reads one element, is reported with a remark.
+
+### Hints on FLIR targets (DSA lane)
+
+`flagtree-lower-dsa-hints` reads the target description (`flir.target`)
+of the module:
+
+* `shared_memory` on a load: on a target with a memory space named
+  `local`, the tile's buffer is allocated there and filled by an explicit
+  copy from global memory. On the host CPU (no local memory, no DMA) the
+  tile is packed into its own contiguous buffer, which is kept (never read
+  in place through the strided view).
+* `dma` on a load: as `shared_memory`, the copy being a DMA on a target
+  that has one: `memref.dma_start`, started as early as its operands and
+  the writes to memory before it allow, and `memref.dma_wait` on a tag
+  right before the tile's first use. On the host CPU, as `shared_memory`.
+* `num_stages=N` on a loop with such a load: with local memory, the
+  buffer gets N slots; a prologue starts the copies of the first N-1
+  iterations, and each iteration starts the copy N-1 iterations ahead,
+  then waits for its own (trip counts below N included). A loop that
+  writes memory outside its own buffers is not pipelined. On the host CPU,
+  each iteration prefetches the tile of the iteration N-1 ahead
+  (`memref.prefetch`, LLVM's prefetch, one per cache line).
+* `vectorize=N` on a load or store: the vector width, in elements, of the
+  access's copy in the lane's vectorizer.
+
+Local buffers must fit in the target's local memory (`local_memory_bytes`,
+or the size of the `local` space): a load whose N stages do not fit is
+staged once, and one whose tile does not fit keeps the plain form, each
+with a warning at the load's `file:line`. `num_stages` pipelines only the
+loads of its loop hinted `shared_memory` or `dma`; a loop with none is
+reported. On the host CPU these hints never change results, only how
+memory is read.
 
 Problems are reported as Python warnings (`flagtree.hints.middle_end.HintWarning`)
 that start with the hint's `file:line:col`: a hint that is wrong, a hint

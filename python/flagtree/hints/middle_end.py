@@ -104,8 +104,10 @@ def _compiled_here(row: dict, functions, lines: set[int]) -> bool:
     return False
 
 
-def plan_for(ttir: str, lane_name: str, honoured: tuple[str, ...]) -> HintPlan:
-    """The hint passes for this module (none when its sources hold no hint)."""
+def plan_for(ttir: str, lane_name: str, honoured: tuple[str, ...], keep: bool = False) -> HintPlan:
+    """The hint passes for this module (none when its sources hold no hint).
+    ``keep``: the honoured hints stay ``ft`` attributes for the lane's own
+    passes (DSA lanes lower them in FLIR)."""
     rows = []
     for path, lines in sorted(_referenced_lines(ttir).items()):
         found = _file_hints(path)
@@ -127,5 +129,6 @@ def plan_for(ttir: str, lane_name: str, honoured: tuple[str, ...]) -> HintPlan:
         json.dump({"version": 1, "hints": rows}, f)
     honour = ",".join(honoured)
     lower = f"flagtree-lower-hints-to-ttir{{lane={lane_name}"
-    lower += f" honour={honour}}}" if honour else "}"
+    lower += f" honour={honour}" if honour else ""
+    lower += " keep=true}" if keep else "}"
     return HintPlan([f"flagtree-attach-hints{{table={path}}}", lower], path)

@@ -18,5 +18,8 @@ LANE = Lane(
     kind="dsa",
     description="the host CPU through FLIR (structured IR, vectorized, JIT-compiled)",
     downstream_stages=(),
+    # Lowered in FLIR (flagtree-lower-dsa-hints, the vectorizer): see
+    # docs/hints.md.
+    hints=("shared_memory", "dma", "num_stages", "vectorize"),
     availability=availability,
 )

@@ -250,6 +250,13 @@ def compile_ttir(text: str, source_name: str, options: str = "") -> CPUKernel:
         lib.flagtree_cpu_free_string(diagnostics.value)
     if status != 0 or not handle.value:
         raise CPUCompileError(message or "the CPU lane failed to compile the kernel")
+    # Hints the FLIR passes could not apply are reported as the stage
+    # reports the ones the lane ignores.
+    for line in message.splitlines():
+        if "hint '" in line and (": warning: " in line or ": remark: " in line):
+            from flagtree.hints.middle_end import warn_once
+
+            warn_once(line)
     kernel = CPUKernel(handle.value)
     with _compiled_lock:
         return _compiled.setdefault(key, kernel)

@@ -171,8 +171,11 @@ struct LowerHintsToTTIR
       for (NamedAttribute hint : hints) {
         StringRef name = hint.getName().getValue().drop_front(3);
         std::string why;
-        bool honoured = llvm::is_contained(honour, name.str()) &&
-                        applyHint(op, name, hint.getValue(), why);
+        bool honoured = llvm::is_contained(honour, name.str());
+        if (honoured && keep)
+          op->setAttr(hint.getName(), hint.getValue());
+        else if (honoured)
+          honoured = applyHint(op, name, hint.getValue(), why);
         if (!honoured) {
           InFlightDiagnostic remark = op->emitRemark() << "hint '" << name
                                                        << "' is ignored by the "

@@ -41,6 +41,11 @@ def FlagTreeLowerHintsToTTIR : Pass<"flagtree-lower-hints-to-ttir",
     hint is reported as a remark (ignored by lane `lane`), and every `ft`
     attribute is removed, so Triton receives plain TTIR.
 
+    With `keep`, for a DSA lane (FLIR), the honoured hints stay as they
+    are, as `ft` attributes, for the lane's own passes to lower
+    (`convert-triton-to-flir` carries them into FLIR); the others are
+    reported and removed as before.
+
     Before:
     ```mlir
     %x = tt.load %p {ft.cache = "cg", ft.evict_first} : tensor<64x!tt.ptr<f32>>
@@ -54,7 +59,9 @@ def FlagTreeLowerHintsToTTIR : Pass<"flagtree-lower-hints-to-ttir",
     ListOption<"honour", "honour", "std::string",
                "names of the hints the lane lowers">,
     Option<"lane", "lane", "std::string", /*default=*/"\"this lane\"",
-           "the lane's name, for remarks">
+           "the lane's name, for remarks">,
+    Option<"keep", "keep", "bool", /*default=*/"false",
+           "leave the honoured hints as `ft` attributes (DSA lanes)">
   ];
 }
 
