@@ -49,7 +49,13 @@ public:
                      Value c, int64_t rows, int64_t columns)
       : builder(builder), loc(loc), a(a), b(b), c(c), rows(rows),
         columns(columns),
-        accType(cast<FloatType>(getElementTypeOrSelf(c.getType()))) {}
+        accType(cast<FloatType>(getElementTypeOrSelf(c.getType()))),
+        start(builder.getInsertionBlock(),
+              builder.getInsertionBlock()->begin()) {
+    // Constants go before the first op of the block, which stays in place
+    // (the block holds at least the matmul or the batch slices).
+    assert(!builder.getInsertionBlock()->empty());
+  }
 
   void emit() {
     auto cType = cast<MemRefType>(c.getType());
@@ -59,34 +65,39 @@ public:
         cType.isDynamicDim(0) ? std::nullopt
                               : std::optional<int64_t>(cType.getDimSize(0));
     Value fullRows = roundDown(m, rows);
-    scf::ForOp::create(builder, loc, index(0), fullRows, index(rows),
-                       ValueRange{},
-                       [&](OpBuilder &nested, Location, Value i, ValueRange) {
-                         OpBuilder::InsertionGuard guard(builder);
-                         builder.setInsertionPoint(nested.getInsertionBlock(),
-                                                   nested.getInsertionPoint());
-                         emitRowBlock(i, rows, n, k);
-                         scf::YieldOp::create(builder, loc);
-                       });
+    if (!isZero(fullRows))
+      loop(index(0), fullRows, index(rows),
+           [&](Value i) { emitRowBlock(i, rows, n, k); });
     if (staticM) {
       if (int64_t left = *staticM % rows)
         emitRowBlock(fullRows, left, n, k);
       return;
     }
     // A dynamic number of rows: the rows left over take one row each.
-    scf::ForOp::create(builder, loc, fullRows, m, index(1), ValueRange{},
-                       [&](OpBuilder &nested, Location, Value i, ValueRange) {
-                         OpBuilder::InsertionGuard guard(builder);
-                         builder.setInsertionPoint(nested.getInsertionBlock(),
-                                                   nested.getInsertionPoint());
-                         emitRowBlock(i, 1, n, k);
+    loop(fullRows, m, index(1), [&](Value i) { emitRowBlock(i, 1, n, k); });
+  }
+
+private:
+  /// A loop from `lower` to `upper` by `step` whose body `body` builds.
+  void loop(Value lower, Value upper, Value step,
+            llvm::function_ref<void(Value)> body) {
+    scf::ForOp::create(builder, loc, lower, upper, step, ValueRange{},
+                       [&](OpBuilder &, Location, Value iv, ValueRange) {
+                         body(iv);
                          scf::YieldOp::create(builder, loc);
                        });
   }
 
-private:
+  /// Index constants are made once, at the start of the block the emitter
+  /// started in, so that they sit outside the loops it builds.
   Value index(int64_t value) {
-    return arith::ConstantIndexOp::create(builder, loc, value);
+    Value &constant = constants[value];
+    if (!constant) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.restoreInsertionPoint(start);
+      constant = arith::ConstantIndexOp::create(builder, loc, value);
+    }
+    return constant;
   }
 
   Value extent(Value memref, unsigned dim) {
@@ -94,6 +105,11 @@ private:
     if (!type.isDynamicDim(dim))
       return index(type.getDimSize(dim));
     return memref::DimOp::create(builder, loc, memref, dim);
+  }
+
+  static bool isZero(Value value) {
+    std::optional<int64_t> known = getConstantIntValue(value);
+    return known && *known == 0;
   }
 
   /// `value` rounded down to a multiple of `step`.
@@ -107,15 +123,9 @@ private:
   /// All columns of `count` rows starting at row `i`.
   void emitRowBlock(Value i, int64_t count, Value n, Value k) {
     Value fullColumns = roundDown(n, columns);
-    scf::ForOp::create(builder, loc, index(0), fullColumns, index(columns),
-                       ValueRange{},
-                       [&](OpBuilder &nested, Location, Value j, ValueRange) {
-                         OpBuilder::InsertionGuard guard(builder);
-                         builder.setInsertionPoint(nested.getInsertionBlock(),
-                                                   nested.getInsertionPoint());
-                         emitBlock(i, j, count, columns, k, Value());
-                         scf::YieldOp::create(builder, loc);
-                       });
+    if (!isZero(fullColumns))
+      loop(index(0), fullColumns, index(columns),
+           [&](Value j) { emitBlock(i, j, count, columns, k, Value()); });
     if (std::optional<int64_t> staticN = getConstantIntValue(n)) {
       // A static remainder is one narrower vector per row.
       if (int64_t left = *staticN % columns)
@@ -165,10 +175,7 @@ private:
     Type aElement = getElementTypeOrSelf(a.getType());
     auto loop = scf::ForOp::create(
         builder, loc, index(0), k, index(1), accs,
-        [&](OpBuilder &nested, Location, Value kk, ValueRange carried) {
-          OpBuilder::InsertionGuard guard(builder);
-          builder.setInsertionPoint(nested.getInsertionBlock(),
-                                    nested.getInsertionPoint());
+        [&](OpBuilder &, Location, Value kk, ValueRange carried) {
           Value bRow = loadRow(b, kk, j, bVector, mask);
           if (bElement != accType)
             bRow = arith::ExtFOp::create(builder, loc, accVector, bRow);
@@ -201,6 +208,8 @@ private:
   Value a, b, c;
   int64_t rows, columns;
   FloatType accType;
+  OpBuilder::InsertPoint start;
+  llvm::DenseMap<int64_t, Value> constants;
 };
 
 /// The 2-D view of batch `index` of a 3-D buffer.
