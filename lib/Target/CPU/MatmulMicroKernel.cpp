@@ -57,24 +57,31 @@ public:
     assert(!builder.getInsertionBlock()->empty());
   }
 
+  /// Column panels outside, row blocks inside: the panel of B that the
+  /// blocks of one column share (K x one block's columns) stays in the L1
+  /// cache while the rows of A stream past it.
   void emit() {
-    auto cType = cast<MemRefType>(c.getType());
-    Value m = extent(c, 0), n = extent(c, 1);
-    Value k = extent(a, 1);
-    std::optional<int64_t> staticM =
-        cType.isDynamicDim(0) ? std::nullopt
-                              : std::optional<int64_t>(cType.getDimSize(0));
-    Value fullRows = roundDown(m, rows);
-    if (!isZero(fullRows))
-      loop(index(0), fullRows, index(rows),
-           [&](Value i) { emitRowBlock(i, rows, n, k); });
-    if (staticM) {
-      if (int64_t left = *staticM % rows)
-        emitRowBlock(fullRows, left, n, k);
+    m = extent(c, 0);
+    k = extent(a, 1);
+    Value n = extent(c, 1);
+    Value fullColumns = roundDown(n, columns);
+    if (!isZero(fullColumns))
+      loop(index(0), fullColumns, index(columns),
+           [&](Value j) { emitColumnPanel(j, columns, Value()); });
+    if (std::optional<int64_t> staticN = getConstantIntValue(n)) {
+      // A static remainder is one narrower vector per row.
+      if (int64_t left = *staticN % columns)
+        emitColumnPanel(fullColumns, left, Value());
       return;
     }
-    // A dynamic number of rows: the rows left over take one row each.
-    loop(fullRows, m, index(1), [&](Value i) { emitRowBlock(i, 1, n, k); });
+    // A dynamic remainder is one masked panel.
+    Value left = arith::SubIOp::create(builder, loc, n, fullColumns);
+    Value any = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sgt,
+                                      left, index(0));
+    auto branch = scf::IfOp::create(builder, loc, any, /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&branch.getThenRegion().front());
+    emitColumnPanel(fullColumns, columns, left);
   }
 
 private:
@@ -120,26 +127,21 @@ private:
     return arith::MulIOp::create(builder, loc, blocks, index(step));
   }
 
-  /// All columns of `count` rows starting at row `i`.
-  void emitRowBlock(Value i, int64_t count, Value n, Value k) {
-    Value fullColumns = roundDown(n, columns);
-    if (!isZero(fullColumns))
-      loop(index(0), fullColumns, index(columns),
-           [&](Value j) { emitBlock(i, j, count, columns, k, Value()); });
-    if (std::optional<int64_t> staticN = getConstantIntValue(n)) {
-      // A static remainder is one narrower vector per row.
-      if (int64_t left = *staticN % columns)
-        emitBlock(i, fullColumns, count, left, k, Value());
+  /// All rows of the `width` columns starting at column `j`; `valid` (if
+  /// set) is how many of them exist.
+  void emitColumnPanel(Value j, int64_t width, Value valid) {
+    Value fullRows = roundDown(m, rows);
+    if (!isZero(fullRows))
+      loop(index(0), fullRows, index(rows),
+           [&](Value i) { emitBlock(i, j, rows, width, valid); });
+    if (std::optional<int64_t> staticM = getConstantIntValue(m)) {
+      if (int64_t left = *staticM % rows)
+        emitBlock(fullRows, j, left, width, valid);
       return;
     }
-    // A dynamic remainder is one masked block.
-    Value left = arith::SubIOp::create(builder, loc, n, fullColumns);
-    Value any = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sgt,
-                                      left, index(0));
-    auto branch = scf::IfOp::create(builder, loc, any, /*withElse=*/false);
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(&branch.getThenRegion().front());
-    emitBlock(i, fullColumns, count, columns, k, left);
+    // A dynamic number of rows: the rows left over take one row each.
+    loop(fullRows, m, index(1),
+         [&](Value i) { emitBlock(i, j, 1, width, valid); });
   }
 
   Value loadRow(Value memref, Value row, Value column, VectorType type,
@@ -156,8 +158,7 @@ private:
   /// One block of `count` rows and `width` columns at (i, j): accumulators
   /// in registers over the whole K loop. `valid` (if set) is the number of
   /// columns that exist; the others are masked off.
-  void emitBlock(Value i, Value j, int64_t count, int64_t width, Value k,
-                 Value valid) {
+  void emitBlock(Value i, Value j, int64_t count, int64_t width, Value valid) {
     auto accVector = VectorType::get({width}, accType);
     Type bElement = getElementTypeOrSelf(b.getType());
     auto bVector = VectorType::get({width}, bElement);
@@ -209,6 +210,8 @@ private:
   int64_t rows, columns;
   FloatType accType;
   OpBuilder::InsertPoint start;
+  /// Rows of C and the reduction's extent.
+  Value m, k;
   llvm::DenseMap<int64_t, Value> constants;
 };
 

@@ -1,16 +1,16 @@
 // RUN: flagtree-cpu-opt %s --split-input-file --flagtree-cpu-matmul-micro-kernel --cse | FileCheck %s
 
-// A 64x32 by 32x64 tile: blocks of 6 rows x 16 columns keep their
-// accumulators in registers over the K loop; the 4 rows left take one
-// block of 4 rows.
+// A 64x32 by 32x64 tile: panels of 16 columns outside, blocks of 6 rows
+// inside; each block keeps its accumulators in registers over the K loop.
+// The 4 rows left in each panel take one block of 4 rows.
 // CHECK-LABEL: func.func @tile
 // CHECK-SAME:      (%[[A:.*]]: memref<64x32xf32>, %[[B:.*]]: memref<32x64xf32>, %[[C:.*]]: memref<64x64xf32>)
 // CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG:     %[[C6:.*]] = arith.constant 6 : index
 // CHECK-DAG:     %[[C60:.*]] = arith.constant 60 : index
 // CHECK-DAG:     %[[C16:.*]] = arith.constant 16 : index
-// CHECK:         scf.for %[[I:.*]] = %[[C0]] to %[[C60]] step %[[C6]] {
-// CHECK:           scf.for %[[J:.*]] = %[[C0]] to %{{.*}} step %[[C16]] {
+// CHECK:         scf.for %[[J:.*]] = %[[C0]] to %{{.*}} step %[[C16]] {
+// CHECK:           scf.for %[[I:.*]] = %[[C0]] to %[[C60]] step %[[C6]] {
 // CHECK:             %[[ACC0:.*]] = vector.load %[[C]][%[[I]], %[[J]]] : memref<64x64xf32>, vector<16xf32>
 // CHECK-COUNT-5:     vector.load %[[C]]
 // CHECK:             %[[SUMS:.*]]:6 = scf.for %[[K:.*]] = %[[C0]] to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[ACC0]], {{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
@@ -22,8 +22,7 @@
 // CHECK:               scf.yield
 // CHECK:             vector.store %[[SUMS]]#0, %[[C]][%[[I]], %[[J]]] : memref<64x64xf32>, vector<16xf32>
 // CHECK-COUNT-5:     vector.store
-// CHECK:         scf.for %[[J2:.*]] = %[[C0]] to %{{.*}} step %[[C16]] {
-// CHECK:           vector.load %[[C]][%[[C60]], %[[J2]]]
+// CHECK:           vector.load %[[C]][%[[C60]], %[[J]]]
 // CHECK:           scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK-NOT:     linalg.matmul
 func.func @tile(%a: memref<64x32xf32>, %b: memref<32x64xf32>, %c: memref<64x64xf32>) {
@@ -53,26 +52,30 @@ func.func @half_inputs(%a: memref<2x5xf16>, %b: memref<5x8xf16>, %c: memref<2x8x
 
 // -----
 
-// Dynamic extents: the columns left over are one masked block, the rows
-// left over take one row at a time.
+// Dynamic extents: the columns left over are one masked panel, the rows
+// left over in a panel take one row at a time.
 // CHECK-LABEL: func.func @dynamic
 // CHECK:         %[[ROWS:.*]] = memref.dim %{{.*}}, %[[C0:.*]] : memref<?x?xf32>
-// CHECK:         %[[COLS:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<?x?xf32>
 // CHECK:         %[[DEPTH:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<?x?xf32>
-// CHECK:         %[[BLOCKS:.*]] = arith.divui %[[ROWS]], %[[C6:.*]] : index
-// CHECK:         %[[FULL:.*]] = arith.muli %[[BLOCKS]], %[[C6]] : index
-// CHECK:         scf.for %[[I:.*]] = %[[C0]] to %[[FULL]] step %[[C6]] {
-// CHECK:           scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
-// CHECK:           %[[LEFT:.*]] = arith.subi %[[COLS]], %{{.*}} : index
-// CHECK:           %[[ANY:.*]] = arith.cmpi sgt, %[[LEFT]], %[[C0]] : index
-// CHECK:           scf.if %[[ANY]] {
+// CHECK:         %[[COLS:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<?x?xf32>
+// CHECK:         %[[PANELS:.*]] = arith.divui %[[COLS]], %[[C16:.*]] : index
+// CHECK:         %[[FULLCOLS:.*]] = arith.muli %[[PANELS]], %[[C16]] : index
+// CHECK:         scf.for %[[J:.*]] = %[[C0]] to %[[FULLCOLS]] step %[[C16]] {
+// CHECK:           %[[BLOCKS:.*]] = arith.divui %[[ROWS]], %[[C6:.*]] : index
+// CHECK:           %[[FULL:.*]] = arith.muli %[[BLOCKS]], %[[C6]] : index
+// CHECK:           scf.for %{{.*}} = %[[C0]] to %[[FULL]] step %[[C6]] {
+// CHECK:             scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:           scf.for %{{.*}} = %[[FULL]] to %[[ROWS]] step %{{.*}} {
+// CHECK:             scf.for {{.*}} -> (vector<16xf32>) {
+// CHECK:         %[[LEFT:.*]] = arith.subi %[[COLS]], %[[FULLCOLS]] : index
+// CHECK:         %[[ANY:.*]] = arith.cmpi sgt, %[[LEFT]], %[[C0]] : index
+// CHECK:         scf.if %[[ANY]] {
+// CHECK:           scf.for
 // CHECK:             %[[MASK:.*]] = vector.create_mask %[[LEFT]] : vector<16xi1>
 // CHECK:             vector.maskedload %{{.*}}, %[[MASK]], %{{.*}} : memref<?x?xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
 // CHECK:             scf.for %{{.*}} = %[[C0]] to %[[DEPTH]]
 // CHECK:               vector.maskedload
 // CHECK:             vector.maskedstore %{{.*}}, %[[MASK]], %{{.*}} : memref<?x?xf32>, vector<16xi1>, vector<16xf32>
-// CHECK:         scf.for %{{.*}} = %[[FULL]] to %[[ROWS]] step %{{.*}} {
-// CHECK:           scf.for {{.*}} -> (vector<16xf32>) {
 func.func @dynamic(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
   linalg.matmul ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>)
   return
