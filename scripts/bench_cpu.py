@@ -62,7 +62,7 @@ def _layer_norm(rows, cols):
 # 128x128 tiles with a K step of 64 (64 programs, 32 per core): each K step
 # copies a 32 KB block of A and of B, which the micro-kernel then reuses from
 # the caches, and loads and stores the accumulator tile once. With 64x64x32
-# tiles those copies and accumulator passes weigh 4x more per product
+# tiles those copies and accumulator passes cost twice as much per flop
 # (one thread: 0.61 of torch against 0.79; docs/performance.md).
 MATMUL_TILE = {"BM": 128, "BN": 128, "BK": 64}
 
