@@ -3,6 +3,7 @@
 #include "flagtree/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -260,6 +261,31 @@ struct CPUMatmulMicroKernel
     return cast<linalg::BatchMatmulOp>(op.getOperation()).hasUserDefinedMaps();
   }
 
+  /// A static f16/bf16 A tile converted once to the accumulator's type:
+  /// every element of A is broadcast once per column panel, and a scalar
+  /// conversion each time costs more than the multiply-add. The copy is an
+  /// element-wise `linalg.generic` that the vectorizer turns into vector
+  /// conversions; B rows are converted as vectors where they are loaded.
+  static Value widenedOperand(OpBuilder &builder, Location loc, Value a,
+                              FloatType accType) {
+    auto type = cast<MemRefType>(a.getType());
+    if (type.getElementType() == accType || !type.hasStaticShape())
+      return a;
+    auto wideType = MemRefType::get(type.getShape(), accType);
+    Value wide = memref::AllocOp::create(builder, loc, wideType);
+    SmallVector<AffineMap> maps(2, builder.getMultiDimIdentityMap(2));
+    SmallVector<utils::IteratorType> iterators(2,
+                                               utils::IteratorType::parallel);
+    linalg::GenericOp::create(
+        builder, loc, ValueRange{a}, ValueRange{wide}, maps, iterators,
+        [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+          Value widened =
+              arith::ExtFOp::create(nested, nestedLoc, accType, args[0]);
+          linalg::YieldOp::create(nested, nestedLoc, widened);
+        });
+    return wide;
+  }
+
   void rewrite(linalg::LinalgOp op) {
     OpBuilder builder(op);
     Location loc = op.getLoc();
@@ -270,6 +296,7 @@ struct CPUMatmulMicroKernel
     int64_t columns = lanes * std::max<unsigned>(1, columnRegisters);
     int64_t blockRows = std::max<unsigned>(1, rows);
     if (isa<linalg::MatmulOp>(op.getOperation())) {
+      a = widenedOperand(builder, loc, a, accType);
       MicroKernelEmitter(builder, loc, a, b, c, blockRows, columns).emit();
     } else {
       Value zero = arith::ConstantIndexOp::create(builder, loc, 0);

@@ -32,18 +32,22 @@ func.func @tile(%a: memref<64x32xf32>, %b: memref<32x64xf32>, %c: memref<64x64xf
 
 // -----
 
-// f16 operands are extended to f32 as they are loaded; an 8-column matrix
-// is one narrower vector per row, and its 2 rows make one block.
+// f16 rows of B are extended to f32 as they are loaded, the f16 A tile is
+// converted once into an f32 buffer; an 8-column matrix is one narrower
+// vector per row, and its 2 rows make one block.
 // CHECK-LABEL: func.func @half_inputs
+// CHECK-SAME:      (%[[A:.*]]: memref<2x5xf16>,
+// CHECK:         %[[WIDE:.*]] = memref.alloc() : memref<2x5xf32>
+// CHECK:         linalg.generic {{.*}} ins(%[[A]] : memref<2x5xf16>) outs(%[[WIDE]] : memref<2x5xf32>)
+// CHECK:           arith.extf %{{.*}} : f16 to f32
 // CHECK-NOT:     scf.for
 // CHECK:         vector.load {{.*}} : memref<2x8xf32>, vector<8xf32>
 // CHECK:         vector.load {{.*}} : memref<2x8xf32>, vector<8xf32>
 // CHECK:         scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>) {
 // CHECK:           %[[BROW:.*]] = vector.load {{.*}} : memref<5x8xf16>, vector<8xf16>
 // CHECK:           %[[BWIDE:.*]] = arith.extf %[[BROW]] : vector<8xf16> to vector<8xf32>
-// CHECK:           %[[AIK:.*]] = memref.load {{.*}} : memref<2x5xf16>
-// CHECK:           %[[AWIDE:.*]] = arith.extf %[[AIK]] : f16 to f32
-// CHECK:           %[[SPLAT:.*]] = vector.broadcast %[[AWIDE]] : f32 to vector<8xf32>
+// CHECK:           %[[AIK:.*]] = memref.load %[[WIDE]][{{.*}}] : memref<2x5xf32>
+// CHECK:           %[[SPLAT:.*]] = vector.broadcast %[[AIK]] : f32 to vector<8xf32>
 // CHECK:           vector.fma %[[SPLAT]], %[[BWIDE]], %{{.*}} : vector<8xf32>
 func.func @half_inputs(%a: memref<2x5xf16>, %b: memref<5x8xf16>, %c: memref<2x8xf32>) {
   linalg.matmul ins(%a, %b : memref<2x5xf16>, memref<5x8xf16>) outs(%c : memref<2x8xf32>)

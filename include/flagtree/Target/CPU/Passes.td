@@ -113,7 +113,10 @@ def CPUMatmulMicroKernel : Pass<"flagtree-cpu-matmul-micro-kernel",
     a fused multiply-add; it stores them once at the end. Edges get blocks
     of the rows that are left, and columns that do not fill a block take
     narrower (static extent) or masked (dynamic extent) vectors. f16 and
-    bf16 operands are extended to the accumulator's type on the fly.
+    bf16 rows of B are extended to the accumulator's type as they are
+    loaded; a static f16/bf16 A is first converted into a buffer of that
+    type by an element-wise `linalg.generic` (each element of A is used once
+    per column panel).
     Matmuls of other element types or layouts are left to the
     vectorizer.
 
@@ -145,8 +148,9 @@ def CPUMatmulMicroKernel : Pass<"flagtree-cpu-matmul-micro-kernel",
     ```
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
   ];
   let options = [
     Option<"vectorWidthBits", "vector-width-bits", "unsigned",
