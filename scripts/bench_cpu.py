@@ -59,15 +59,48 @@ def _layer_norm(rows, cols):
     )
 
 
-def _matmul(m, n, k):
-    a, b = torch.randn(m, k), torch.randn(k, n)
+# 128x128 tiles with a K step of 64 (64 programs, 32 per core): each K step
+# copies a 32 KB block of A and of B, which the micro-kernel then reuses from
+# the caches, and loads and stores the accumulator tile once. With 64x64x32
+# tiles those copies and accumulator passes cost twice as much per flop
+# (one thread: 0.61 of torch against 0.79; docs/performance.md).
+MATMUL_TILE = {"BM": 128, "BN": 128, "BK": 64}
+
+
+def _matmul(m, n, k, dtype=torch.float32):
+    a, b = torch.randn(m, k).to(dtype), torch.randn(k, n).to(dtype)
     c = torch.empty(m, n)
-    grid = (triton.cdiv(m, 64), triton.cdiv(n, 64))
+    grid = (triton.cdiv(m, MATMUL_TILE["BM"]), triton.cdiv(n, MATMUL_TILE["BN"]))
     launch = functools.partial(
         kernels.matmul[grid], a, b, c, m, n, k, a.stride(0), a.stride(1), b.stride(0),
-        b.stride(1), c.stride(0), c.stride(1), BM=64, BN=64, BK=32,
+        b.stride(1), c.stride(0), c.stride(1), **MATMUL_TILE,
     )  # fmt: skip
-    return launch, lambda: a @ b, lambda: torch.allclose(c, a @ b, atol=1e-3, rtol=1e-3)
+    # Half inputs: torch's side widens them and multiplies in fp32, the same
+    # arithmetic as the kernel's (torch's own bf16/fp16 CPU matmul takes seconds
+    # on this AVX2 machine, docs/performance.md).
+    exact = a.float() @ b.float()
+
+    def ref():
+        return a @ b if dtype == torch.float32 else a.float() @ b.float()
+
+    return launch, ref, lambda: torch.allclose(c, exact, atol=1e-3, rtol=1e-3)
+
+
+def _cross_entropy(rows, classes):
+    logits = torch.randn(rows, classes)
+    target = torch.randint(0, classes, (rows,))
+    loss = torch.empty(rows)
+
+    def ref():
+        return torch.nn.functional.cross_entropy(logits, target, reduction="none")
+
+    return (
+        lambda: kernels.cross_entropy[(rows,)](
+            logits, target, loss, logits.stride(0), classes, BLOCK=4096
+        ),
+        ref,
+        lambda: torch.allclose(loss, ref(), atol=1e-4, rtol=1e-4),
+    )
 
 
 BENCHES = {
@@ -76,7 +109,12 @@ BENCHES = {
     "softmax 4096x1024": lambda: _softmax(4096, 1024),
     "layer norm 4096x1024": lambda: _layer_norm(4096, 1024),
     "matmul fp32 1024^3": lambda: _matmul(1024, 1024, 1024),
+    "matmul bf16 in, fp32 acc 1024^3": lambda: _matmul(1024, 1024, 1024, torch.bfloat16),
+    "matmul fp16 in, fp32 acc 1024^3": lambda: _matmul(1024, 1024, 1024, torch.float16),
+    "cross entropy 1024x32000": lambda: _cross_entropy(1024, 32000),
 }
+# Floating-point operations per call, for the GFLOP/s columns.
+FLOPS = {name: 2 * 1024**3 for name in BENCHES if name.startswith("matmul")}
 
 
 def main() -> int:
@@ -93,8 +131,9 @@ def main() -> int:
         f"torch {torch.__version__}, {torch.get_num_threads()} threads; "
         f"{os.cpu_count()} cores; median of {args.rounds} interleaved rounds",
         "",
-        "| kernel | compile s | flagtree ms | torch ms | flagtree speed / torch | correct |",
-        "|---|---|---|---|---|---|",
+        "| kernel | compile s | flagtree ms | torch ms | flagtree speed / torch "
+        "| GFLOP/s flagtree / torch | correct |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, make in BENCHES.items():
         ours, theirs, check = make()
@@ -107,7 +146,11 @@ def main() -> int:
             ours_ms.append(do_bench(ours, warmup=3, rep=30))
             theirs_ms.append(do_bench(theirs, warmup=3, rep=30))
         o, t = statistics.median(ours_ms), statistics.median(theirs_ms)
-        rows.append(f"| {name} | {compile_s:.2f} | {o:.3f} | {t:.3f} | {t / o:.2f} | {correct} |")
+        flops = FLOPS.get(name)
+        rate = f"{flops / o / 1e6:.1f} / {flops / t / 1e6:.1f}" if flops else "-"
+        rows.append(
+            f"| {name} | {compile_s:.2f} | {o:.3f} | {t:.3f} | {t / o:.2f} | {rate} | {correct} |"
+        )
         print(rows[-1], flush=True)
     text = "\n".join(rows) + "\n"
     if args.out:

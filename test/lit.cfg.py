@@ -14,7 +14,7 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["flagtree-opt"], [config.flagtree_tools_dir, config.llvm_tools_dir]
+    ["flagtree-opt", "flagtree-cpu-opt"], [config.flagtree_tools_dir, config.llvm_tools_dir]
 )
 # Every FileCheck variable is local to its CHECK-LABEL block.
 config.substitutions.append(("FileCheck", "FileCheck --enable-var-scope"))

@@ -83,6 +83,10 @@ FLAGTREE_CPU_EXPORT int flagtree_cpu_launch_checked(
 /// Frees a compiled kernel.
 FLAGTREE_CPU_EXPORT void flagtree_cpu_free(flagtree_cpu_kernel *kernel);
 
+/// Runs the CPU target's passes on IR files, like mlir-opt (the driver of
+/// `flagtree-cpu-opt`, which the lit tests use).
+FLAGTREE_CPU_EXPORT int flagtree_cpu_opt_main(int argc, char **argv);
+
 /// Frees a string returned by this API.
 FLAGTREE_CPU_EXPORT void flagtree_cpu_free_string(char *string);
 

@@ -14,11 +14,14 @@
 #include "flagtree/Target/TTIRText.h"
 
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -27,6 +30,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
@@ -581,3 +586,16 @@ extern "C" void flagtree_cpu_free(flagtree_cpu_kernel *kernel) {
 }
 
 extern "C" void flagtree_cpu_free_string(char *string) { std::free(string); }
+
+extern "C" int flagtree_cpu_opt_main(int argc, char **argv) {
+  flagtree::cpu::registerFlagTreeCPUPasses();
+  registerTransformsPasses();
+  DialectRegistry registry;
+  registerEverything(registry);
+  // What the tests write between the passes of the pipeline.
+  registry.insert<bufferization::BufferizationDialect, linalg::LinalgDialect,
+                  memref::MemRefDialect, tensor::TensorDialect,
+                  vector::VectorDialect>();
+  return asMainReturnCode(MlirOptMain(
+      argc, argv, "flagtree CPU-target optimizer driver\n", registry));
+}

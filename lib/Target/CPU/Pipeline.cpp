@@ -47,6 +47,10 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   // Element-wise ops read the loaded views and write the stored one
   // instead of streaming tiles through buffers (guarded at run time).
   pm.addNestedPass<func::FuncOp>(createCPUBypassTileBuffers());
+  // Matmuls keep blocks of C in registers over their K loop.
+  CPUMatmulMicroKernelOptions microKernel;
+  microKernel.vectorWidthBits = target.vectorWidthBits;
+  pm.addNestedPass<func::FuncOp>(createCPUMatmulMicroKernel(microKernel));
   CPUVectorizeLinalgOptions vectorize;
   vectorize.vectorWidthBits = target.vectorWidthBits;
   pm.addNestedPass<func::FuncOp>(createCPUVectorizeLinalg(vectorize));

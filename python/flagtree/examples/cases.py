@@ -135,6 +135,19 @@ def _gelu(kernel, t):
     return out
 
 
+def _cross_entropy_inputs(device):
+    rows, classes = 64, 5000
+    targets = torch.randint(0, classes, (rows,), generator=_gen(device, 1))
+    return {"x": _randn((rows, classes), device) * 3, "target": targets.to(device)}
+
+
+def _cross_entropy(kernel, t):
+    x = t["x"]
+    out = torch.empty(x.shape[0], device=x.device)
+    kernel[(x.shape[0],)](x, t["target"], out, x.stride(0), x.shape[1], BLOCK=1024)
+    return out
+
+
 CASES: list[RunCase] = [
     RunCase("vector_add", kernels.vector_add, _vector_add_inputs, _vector_add,
             lambda t: t["x"] + t["y"], 0.0, 0.0),
@@ -153,4 +166,7 @@ CASES: list[RunCase] = [
             lambda t: torch.argmax(t["x"], dim=1).to(torch.int32), 0.0, 0.0),
     RunCase("gelu_tanh", kernels.gelu_where, _gelu_inputs, _gelu,
             lambda t: torch.nn.functional.gelu(t["x"], approximate="tanh"), 1e-5, 1e-5),
+    RunCase("cross_entropy", kernels.cross_entropy, _cross_entropy_inputs, _cross_entropy,
+            lambda t: torch.nn.functional.cross_entropy(t["x"], t["target"], reduction="none"),
+            1e-4, 1e-4),
 ]  # fmt: skip

@@ -93,3 +93,21 @@ def gelu_where(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
     t = 2.0 * tl.sigmoid(2.0 * inner) - 1.0
     y = tl.where(x > -10.0, 0.5 * x * (1.0 + t), 0.0)
     tl.store(out_ptr + offs, y, mask=mask)
+
+
+@triton.jit
+def cross_entropy(logits_ptr, target_ptr, loss_ptr, stride, n_cols, BLOCK: tl.constexpr):
+    # loss[row] = logsumexp(logits[row]) - logits[row, target[row]], in one pass
+    # over the row with a running maximum (online logsumexp).
+    row = tl.program_id(0)
+    base = logits_ptr + row.to(tl.int64) * stride
+    running_max = -float("inf")
+    total = 0.0
+    for start in range(0, n_cols, BLOCK):
+        cols = start + tl.arange(0, BLOCK)
+        x = tl.load(base + cols, mask=cols < n_cols, other=-float("inf"))
+        new_max = tl.maximum(running_max, tl.max(x, axis=0))
+        total = total * tl.exp(running_max - new_max) + tl.sum(tl.exp(x - new_max), axis=0)
+        running_max = new_max
+    target = tl.load(target_ptr + row)
+    tl.store(loss_ptr + row, running_max + tl.log(total) - tl.load(base + target))

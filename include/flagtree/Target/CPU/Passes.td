@@ -99,6 +99,70 @@ def CPUVectorizeLinalg : Pass<"flagtree-cpu-vectorize-linalg",
   ];
 }
 
+def CPUMatmulMicroKernel : Pass<"flagtree-cpu-matmul-micro-kernel",
+                                "::mlir::func::FuncOp"> {
+  let summary = "Register-blocked micro-kernels for bufferized matmuls";
+  let description = [{
+    Runs after bufferization, before `flagtree-cpu-vectorize-linalg`. A
+    `linalg.matmul` (or `linalg.batch_matmul`, one batch at a time) on
+    buffers whose B and C rows are contiguous becomes loops over blocks of
+    `rows` x (`column-registers` registers) of C. Each block keeps its
+    accumulators in registers for the whole K loop: it loads them once,
+    then for every k loads one row of B and, for each of its rows, one
+    element of A broadcast to a register and multiplied into that row with
+    a fused multiply-add; it stores them once at the end. Edges get blocks
+    of the rows that are left, and columns that do not fill a block take
+    narrower (static extent) or masked (dynamic extent) vectors. f16 and
+    bf16 rows of B are extended to the accumulator's type as they are
+    loaded; a static f16/bf16 A is first converted into a buffer of that
+    type by an element-wise `linalg.generic` (each element of A is used once
+    per column panel).
+    Matmuls of other element types or layouts are left to the
+    vectorizer.
+
+    Before:
+
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x64xf32>)
+                  outs(%c : memref<64x64xf32>)
+    ```
+
+    After (6 rows, 2 registers of 8 lanes; edge blocks not shown):
+
+    ```mlir
+    scf.for %i = %c0 to %c60 step %c6 {
+      scf.for %j = %c0 to %c64 step %c16 {
+        %c0r = vector.load %c[%i, %j] : memref<64x64xf32>, vector<16xf32>
+        ...
+        %acc:6 = scf.for %k = %c0 to %c32 step %c1 iter_args(...) {
+          %brow = vector.load %b[%k, %j] : memref<32x64xf32>, vector<16xf32>
+          %a0 = memref.load %a[%i, %k] : memref<64x32xf32>
+          %a0v = vector.broadcast %a0 : f32 to vector<16xf32>
+          %r0 = vector.fma %a0v, %brow, %acc0 : vector<16xf32>
+          ...
+        }
+        vector.store %acc#0, %c[%i, %j] : memref<64x64xf32>, vector<16xf32>
+        ...
+      }
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+  let options = [
+    Option<"vectorWidthBits", "vector-width-bits", "unsigned",
+           /*default=*/"256", "Width of one vector register in bits">,
+    Option<"rows", "rows", "unsigned", /*default=*/"6",
+           "Rows of C one micro-kernel block keeps in registers">,
+    Option<"columnRegisters", "column-registers", "unsigned",
+           /*default=*/"2",
+           "Registers per row of C one micro-kernel block keeps">
+  ];
+}
+
 def CPUStackAllocateBuffers : Pass<"flagtree-cpu-stack-allocate-buffers",
                                    "::mlir::func::FuncOp"> {
   let summary = "Turn small static buffers into stack buffers at the entry";
