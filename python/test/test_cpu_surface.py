@@ -263,6 +263,24 @@ def test_device_print_2d_hex_floats(capfd):
 
 
 @triton.jit
+def _print_fp8(x_ptr, N: tl.constexpr):
+    x = tl.load(x_ptr + tl.arange(0, N))
+    tl.device_print("f8", x)
+    tl.device_print("bits", x, hex=True)
+
+
+def test_device_print_fp8(capfd):
+    x = torch.tensor([1.5, -0.25, 448.0]).to(torch.float8_e4m3fn)
+    _print_fp8[(1,)](x, N=2)
+    assert _lines(capfd.readouterr().out) == [
+        "pid (0, 0, 0) idx (0) f8: 1.5",
+        "pid (0, 0, 0) idx (1) f8: -0.25",
+        "pid (0, 0, 0) idx (0) bits: 0x3c",
+        "pid (0, 0, 0) idx (1) bits: 0xa8",
+    ]
+
+
+@triton.jit
 def _print_prefix_only(x_ptr):
     tl.device_print("reached")
 

@@ -151,11 +151,7 @@ LogicalResult KernelLowering::lowerPrint(tt::PrintOp op) {
   }
   for (auto [k, arg] : llvm::enumerate(op.getArgs())) {
     Type element = getElementTypeOrSelf(arg.getType());
-    // fp8 has no arith.extf lowering on the host: printed values widen
-    // from f16 at the narrowest.
-    if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() > 64 ||
-        (isa<FloatType>(element) && element.getIntOrFloatBitWidth() < 16 &&
-         !op.getHex()))
+    if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() > 64)
       return op.emitError() << "'tt.print' of " << arg.getType()
                             << " is not supported by the CPU lane yet";
     auto tensor = dyn_cast<RankedTensorType>(arg.getType());
@@ -170,6 +166,10 @@ LogicalResult KernelLowering::lowerPrint(tt::PrintOp op) {
             ? Float
             : (k < isSigned.size() && isSigned[k] ? Signed : Unsigned);
     Value value = map.lookup(arg);
+    // fp8 has no arith.extf lowering on the host: its values widen to f32
+    // first (exactly), and still print with the digits of their width.
+    if (kind == Float && bits == 8)
+      value = widenToF32(b, loc, value);
     forEachElement(
         b, loc, shape, [&](OpBuilder &nb, Location l, ValueRange indices) {
           Value v = indices.empty()
