@@ -635,3 +635,429 @@ def test_softmax(C):
     out = torch.empty_like(x)
     softmax_kernel[(5,)](x, out, C=C)
     torch.testing.assert_close(out, torch.softmax(x, 1), rtol=1e-5, atol=1e-6)
+
+
+# --------------------------------------------------------------------------
+# Types and casts
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def int_types_kernel(x_ptr, out_ptr, f_ptr, w_ptr, n, DT: tl.constexpr, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m)
+    tl.store(out_ptr + offs, (x * 3 + 1).to(DT), mask=m)
+    tl.store(f_ptr + offs, x.to(tl.float64), mask=m)
+    tl.store(w_ptr + offs, tl.cast(x, tl.int64), mask=m)
+
+
+@pytest.mark.parametrize("name", sorted(INT_TYPES))
+def test_integer_types_load_store_cast(name):
+    """Every integer type: load, wrapping arithmetic, store, casts to float64
+    and int64 (sign- or zero-extended by signedness)."""
+    torch_t, tl_t = INT_TYPES[name]
+    n = 150
+    x = _random_ints(n, name)
+    out = torch.empty(n, dtype=torch_t)
+    f = torch.empty(n, dtype=torch.float64)
+    w = torch.empty(n, dtype=torch.int64)
+    int_types_kernel[(triton.cdiv(n, 64),)](x, out, f, w, n, DT=tl_t, BLOCK=64)
+    xn = _np(x)
+    np.testing.assert_array_equal(_np(out), (xn * np.dtype(name).type(3) + np.dtype(name).type(1)))
+    np.testing.assert_array_equal(_np(f), xn.astype(np.float64))
+    np.testing.assert_array_equal(_np(w), xn.astype(np.int64))
+
+
+@triton.jit
+def int1_kernel(a_ptr, b_ptr, out_ptr, cnt_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    a = tl.load(a_ptr + offs)
+    b = tl.load(b_ptr + offs)
+    c = (a & b) | (a ^ b).to(tl.int1)
+    tl.store(out_ptr + offs, c)
+    tl.store(out_ptr + N + offs, a != b)
+    tl.store(cnt_ptr, tl.sum(c.to(tl.int32), axis=0))
+    tl.store(cnt_ptr + 1 + offs, a.to(tl.int32) + b.to(tl.int32))
+
+
+def test_int1():
+    N = 64
+    a, b = torch.rand(N) < 0.5, torch.rand(N) < 0.5
+    out = torch.empty(2 * N, dtype=torch.bool)
+    cnt = torch.empty(N + 1, dtype=torch.int32)
+    int1_kernel[(1,)](a, b, out, cnt, N=N)
+    ref = (a & b) | (a ^ b)
+    assert torch.equal(out, torch.cat([ref, a != b]))
+    assert cnt[0].item() == ref.sum().item()
+    assert torch.equal(cnt[1:], a.int() + b.int())
+
+
+@triton.jit
+def float_types_kernel(x_ptr, y_ptr, out_ptr, f32_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m)
+    y = tl.load(y_ptr + offs, mask=m)
+    tl.store(out_ptr + offs, x * y + x, mask=m)
+    tl.store(f32_ptr + offs, x.to(tl.float32), mask=m)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64])
+def test_float_types(dtype):
+    n = 100
+    x, y = torch.randn(n, dtype=dtype), torch.randn(n, dtype=dtype)
+    out = torch.empty(n, dtype=dtype)
+    f32 = torch.empty(n)
+    float_types_kernel[(triton.cdiv(n, 32),)](x, y, out, f32, n, BLOCK=32)
+    tol = {torch.float16: 1e-3, torch.bfloat16: 8e-3, torch.float32: 1e-6, torch.float64: 1e-14}[dtype]
+    ref = (x.double() * y.double() + x.double()).to(dtype)
+    torch.testing.assert_close(out, ref, rtol=tol, atol=tol)
+    assert torch.equal(f32, x.float())
+
+
+@triton.jit
+def downcast_kernel(x_ptr, out_ptr, N: tl.constexpr, DT: tl.constexpr, ROUND: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    tl.store(out_ptr + offs, x.to(DT, fp_downcast_rounding=ROUND))
+
+
+def _round_toward_zero(x: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    nearest = x.to(dtype)
+    wider = nearest.double().abs() > x.double().abs()
+    if dtype == torch.float16:
+        step = torch.from_numpy(np.nextafter(nearest.numpy(), np.float16(0)))
+    else:  # bfloat16: drop the low 16 bits of the float32 pattern
+        step = (x.view(torch.int32) & -65536).view(torch.float32).to(dtype)
+    return torch.where(wider, step, nearest)
+
+
+_F64_TO_F16 = "float64 -> float16: JIT error 'Failed to materialize symbols' (no f64->f16 truncation)"
+_RTZ = "fp_downcast_rounding='rtz' is ignored: the lane rounds to nearest even"
+DOWNCASTS = [
+    pytest.param(torch.float32, torch.float16, "rtne", id="f32-f16-rtne"),
+    pytest.param(torch.float32, torch.bfloat16, "rtne", id="f32-bf16-rtne"),
+    pytest.param(torch.float64, torch.bfloat16, "rtne", id="f64-bf16-rtne"),
+    pytest.param(
+        torch.float64, torch.float16, "rtne", id="f64-f16-rtne",
+        marks=pytest.mark.xfail(strict=True, reason=_F64_TO_F16),
+    ),
+    pytest.param(
+        torch.float32, torch.float16, "rtz", id="f32-f16-rtz",
+        marks=pytest.mark.xfail(strict=True, reason=_RTZ),
+    ),
+    pytest.param(
+        torch.float32, torch.bfloat16, "rtz", id="f32-bf16-rtz",
+        marks=pytest.mark.xfail(strict=True, reason=_RTZ),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("src", "dst", "rounding"), DOWNCASTS)
+def test_fp_downcast_rounding(src, dst, rounding):
+    N = 256
+    x = (torch.randn(N, dtype=torch.float32) * 100).to(src)
+    out = torch.empty(N, dtype=dst)
+    dt = tl.float16 if dst == torch.float16 else tl.bfloat16
+    downcast_kernel[(1,)](x, out, N=N, DT=dt, ROUND=rounding)
+    ref = x.to(dst) if rounding == "rtne" else _round_toward_zero(x.float(), dst)
+    assert torch.equal(out, ref)
+    if rounding == "rtz":
+        assert not torch.equal(out, x.to(dst))  # the inputs do tell the modes apart
+
+
+@triton.jit
+def bitcast_kernel(x_ptr, out_ptr, back_ptr, N: tl.constexpr, IT: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    bits = x.to(IT, bitcast=True)
+    tl.store(out_ptr + offs, bits)
+    tl.store(back_ptr + offs, tl.cast(bits ^ 0, x.dtype, bitcast=True))
+
+
+@pytest.mark.parametrize(
+    ("ft", "it", "tl_it"),
+    [
+        (torch.float32, torch.int32, tl.int32),
+        (torch.float16, torch.int16, tl.int16),
+        (torch.bfloat16, torch.int16, tl.int16),
+        (torch.float64, torch.int64, tl.int64),
+        (torch.float32, torch.uint32, tl.uint32),
+    ],
+)
+def test_bitcast(ft, it, tl_it):
+    N = 64
+    x = torch.randn(N, dtype=ft)
+    x[0] = float("-inf")
+    out = torch.empty(N, dtype=it)
+    back = torch.empty(N, dtype=ft)
+    bitcast_kernel[(1,)](x, out, back, N=N, IT=tl_it)
+    assert torch.equal(out, x.view(it))
+    assert torch.equal(back, x)
+
+
+@triton.jit
+def cast_kernel(x_ptr, a_ptr, b_ptr, c_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    tl.store(a_ptr + offs, tl.cast(x, tl.int32))  # truncates toward zero
+    tl.store(b_ptr + offs, tl.cast(x, tl.float16))
+    tl.store(c_ptr + offs, tl.cast(tl.cast(x, tl.int16), tl.uint8))  # wraps
+
+
+def test_cast():
+    N = 64
+    x = torch.randn(N) * 200
+    a = torch.empty(N, dtype=torch.int32)
+    b = torch.empty(N, dtype=torch.float16)
+    c = torch.empty(N, dtype=torch.uint8)
+    cast_kernel[(1,)](x, a, b, c, N=N)
+    assert torch.equal(a, x.to(torch.int32))
+    assert torch.equal(b, x.half())
+    assert torch.equal(c, torch.from_numpy(_np(x.to(torch.int16)).astype(np.uint8)))
+
+
+@triton.jit
+def offset_of(ptr, i):
+    return ptr + i
+
+
+@triton.jit
+def pointer_types_kernel(i8_ptr, f16_ptr, f64_ptr, i64_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    a = tl.load(offset_of(i8_ptr, offs)).to(tl.float64)
+    b = tl.load(f16_ptr + offs).to(tl.float64)
+    c = tl.load(f64_ptr + N - 1 - offs)
+    ptrs = i64_ptr + (offs % 2) * N + offs  # a tensor of pointers
+    d = tl.load(ptrs).to(tl.float64)
+    tl.store(out_ptr + offs, a + b + c + d)
+
+
+def test_pointer_types():
+    """Pointers to different element types, pointer arithmetic in a helper,
+    tensors of pointers."""
+    N = 32
+    i8 = torch.randint(-100, 100, (N,), dtype=torch.int8)
+    f16 = torch.randn(N, dtype=torch.float16)
+    f64 = torch.randn(N, dtype=torch.float64)
+    i64 = torch.randint(-(2**40), 2**40, (2 * N,))
+    out = torch.empty(N, dtype=torch.float64)
+    pointer_types_kernel[(1,)](i8, f16, f64, i64, out, N=N)
+    pick = torch.where(torch.arange(N) % 2 == 0, i64[:N], i64[N:])
+    assert torch.equal(out, i8.double() + f16.double() + f64.flip(0) + pick.double())
+
+
+@triton.jit
+def where_pointers_kernel(a_ptr, b_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    ptrs = tl.where(offs % 2 == 0, a_ptr + offs, b_ptr + offs)
+    tl.store(out_ptr + offs, tl.load(ptrs))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="error: 'arith.select' op failed to verify that all of {true_value, false_value, "
+    "result} have same type",
+)
+def test_where_selects_pointers():
+    N = 32
+    a, b = torch.randn(N), torch.randn(N)
+    out = torch.empty(N)
+    where_pointers_kernel[(1,)](a, b, out, N=N)
+    assert torch.equal(out, torch.where(torch.arange(N) % 2 == 0, a, b))
+
+
+SCALE: tl.constexpr = tl.constexpr(3)
+
+
+@triton.jit
+def constexpr_kernel(x_ptr, out_ptr, N: tl.constexpr, MODE: tl.constexpr, FLAG: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    if MODE == "double":
+        y = x * 2
+    else:
+        y = x * SCALE
+    if FLAG:
+        y = y + N // 2
+    tl.store(out_ptr + offs, y)
+
+
+@pytest.mark.parametrize(("mode", "flag"), [("double", True), ("scale", False), ("scale", True)])
+def test_constexpr(mode, flag):
+    N = 16
+    x = torch.randn(N)
+    out = torch.empty(N)
+    constexpr_kernel[(1,)](x, out, N=N, MODE=mode, FLAG=flag)
+    ref = x * (2 if mode == "double" else 3) + (8 if flag else 0)
+    assert torch.equal(out, ref)
+
+
+@triton.jit
+def min_max_of(x):
+    return tl.min(x, axis=0), tl.max(x, axis=0)
+
+
+@triton.jit
+def tuples_kernel(a_ptr, b_ptr, out_ptr, nb, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    ptrs = (a_ptr, b_ptr)
+    sizes = (N, nb)
+    a = tl.load(ptrs[0] + offs, mask=offs < sizes[0], other=0.0)
+    b = tl.load(ptrs[1] + offs, mask=offs < sizes[1], other=0.0)
+    pair = (a, b)
+    lo, hi = min_max_of(pair[0] + pair[1])
+    tl.store(out_ptr + offs, pair[0] * pair[1])
+    tl.store(out_ptr + N, lo)
+    tl.store(out_ptr + N + 1, hi)
+
+
+def test_tuples():
+    """Tuple values, indexing and unpacking, a helper returning a tuple."""
+    N = 16
+    a, b = torch.randn(N), torch.randn(N)
+    out = torch.empty(N + 2)
+    tuples_kernel[(1,)](a, b, out, 10, N=N)
+    bm = torch.where(torch.arange(N) < 10, b, 0.0)
+    assert torch.equal(out[:N], a * bm)
+    assert out[N].item() == (a + bm).min().item() and out[N + 1].item() == (a + bm).max().item()
+
+
+@triton.jit
+def tuple_args_kernel(ptrs, out_ptr, sizes, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    a = tl.load(ptrs[0] + offs, mask=offs < sizes[0], other=0.0)
+    b = tl.load(ptrs[1] + offs, mask=offs < sizes[1], other=0.0)
+    tl.store(out_ptr + offs, a * b)
+
+
+@pytest.mark.xfail(strict=True, reason="TypeError: kernel takes 5 arguments, got 3")
+def test_tuple_kernel_arguments():
+    N = 16
+    a, b = torch.randn(N), torch.randn(N)
+    out = torch.empty(N)
+    tuple_args_kernel[(1,)]((a, b), out, (N, 10), N=N)
+    assert torch.equal(out, a * torch.where(torch.arange(N) < 10, b, 0.0))
+
+
+# --------------------------------------------------------------------------
+# Reductions and scans
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def reductions_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr, AXIS: tl.constexpr):
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    x = tl.load(x_ptr + rows * C + cols)
+    K: tl.constexpr = C if AXIS == 0 else R
+    o = tl.arange(0, K)
+    tl.store(out_ptr + o, tl.sum(x, axis=AXIS).to(tl.float64))
+    tl.store(out_ptr + K + o, tl.max(x, axis=AXIS).to(tl.float64))
+    tl.store(out_ptr + 2 * K + o, tl.min(x, axis=AXIS).to(tl.float64))
+    tl.store(out_ptr + 3 * K + o, tl.argmax(x, axis=AXIS).to(tl.float64))
+    tl.store(out_ptr + 4 * K + o, tl.argmin(x, axis=AXIS).to(tl.float64))
+    tl.store(out_ptr + 5 * K, tl.sum(x).to(tl.float64))  # over all axes
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.int32, torch.int8, torch.uint8])
+@pytest.mark.parametrize("axis", [0, 1])
+def test_sum_max_min_argmax_argmin(dtype, axis):
+    R, C = 8, 32
+    if dtype.is_floating_point:
+        x = torch.randn(R, C).to(dtype)
+    else:  # distinct values: argmax / argmin are unique; small values: sums are exact
+        x = (torch.randperm(R * C).reshape(R, C) % 120).to(dtype)
+    K = C if axis == 0 else R
+    out = torch.empty(5 * K + 1, dtype=torch.float64)
+    reductions_kernel[(1,)](x, out, R=R, C=C, AXIS=axis)
+    xd = x.double()
+    sums, total = xd.sum(axis), xd.sum().item()  # tl.sum widens 8- and 16-bit integers to int32
+    tol = 1e-2 if dtype == torch.float16 else 1e-5
+    torch.testing.assert_close(out[:K], sums, rtol=tol, atol=tol)
+    assert torch.equal(out[K : 2 * K], xd.amax(axis))
+    assert torch.equal(out[2 * K : 3 * K], xd.amin(axis))
+    # ties go to the lowest index, as in torch
+    assert torch.equal(out[3 * K : 4 * K], x.float().argmax(axis).double())
+    assert torch.equal(out[4 * K : 5 * K], x.float().argmin(axis).double())
+    torch.testing.assert_close(out[5 * K].item(), total, rtol=tol, atol=tol)
+
+
+@triton.jit
+def return_indices_kernel(x_ptr, v_ptr, i_ptr, R: tl.constexpr, C: tl.constexpr):
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    x = tl.load(x_ptr + rows * C + cols)
+    vmax, imax = tl.max(x, axis=1, return_indices=True)
+    vmin, imin = tl.min(x, axis=1, return_indices=True)
+    o = tl.arange(0, R)
+    tl.store(v_ptr + o, vmax)
+    tl.store(v_ptr + R + o, vmin)
+    tl.store(i_ptr + o, imax)
+    tl.store(i_ptr + R + o, imin)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.int32])
+def test_min_max_return_indices(dtype):
+    R, C = 4, 64
+    x = (torch.randn(R, C) * 1000).to(dtype)
+    x[0, 10] = x[0, 20] = x[0].max() + 1  # ties: the first index wins
+    v = torch.empty(2 * R, dtype=dtype)
+    i = torch.empty(2 * R, dtype=torch.int32)
+    return_indices_kernel[(1,)](x, v, i, R=R, C=C)
+    assert torch.equal(v, torch.cat([x.amax(1), x.amin(1)]))
+    assert torch.equal(i.long(), torch.cat([x.argmax(1), x.argmin(1)]))
+    assert i[0].item() == 10
+
+
+@triton.jit
+def abs_max_combine(a, b):
+    return tl.maximum(tl.abs(a), tl.abs(b))
+
+
+@triton.jit
+def weighted_combine(v1, w1, v2, w2):
+    return v1 + v2, tl.maximum(w1, w2)
+
+
+@triton.jit
+def custom_reduce_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr):
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    x = tl.load(x_ptr + rows * C + cols)
+    o = tl.arange(0, R)
+    tl.store(out_ptr + o, tl.reduce(x, 1, abs_max_combine))
+    s, w = tl.reduce((x, x * 2), 1, weighted_combine)
+    tl.store(out_ptr + R + o, s)
+    tl.store(out_ptr + 2 * R + o, w)
+
+
+def test_reduce_custom_combine():
+    R, C = 8, 16
+    x = torch.randn(R, C)
+    out = torch.empty(3 * R)
+    custom_reduce_kernel[(1,)](x, out, R=R, C=C)
+    assert torch.equal(out[:R], x.abs().amax(1))
+    torch.testing.assert_close(out[R : 2 * R], x.sum(1), rtol=1e-5, atol=1e-5)
+    assert torch.equal(out[2 * R :], (x * 2).amax(1))
+
+
+@triton.jit
+def xor_sum_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr):
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    x = tl.load(x_ptr + rows * C + cols)
+    tl.store(out_ptr + tl.arange(0, R), tl.xor_sum(x, axis=1))
+    tl.store(out_ptr + R + tl.arange(0, C), tl.xor_sum(x, axis=0))
+
+
+@pytest.mark.parametrize("name", ["int8", "int32", "uint32", "int64"])
+def test_xor_sum(name):
+    R, C = 4, 32
+    x = _random_ints(R * C, name).reshape(R, C)
+    out = torch.empty(R + C, dtype=INT_TYPES[name][0])
+    xor_sum_kernel[(1,)](x, out, R=R, C=C)
+    xn = _np(x)
+    np.testing.assert_array_equal(_np(out)[:R], np.bitwise_xor.reduce(xn, axis=1))
+    np.testing.assert_array_equal(_np(out)[R:], np.bitwise_xor.reduce(xn, axis=0))
