@@ -1061,3 +1061,247 @@ def test_xor_sum(name):
     xn = _np(x)
     np.testing.assert_array_equal(_np(out)[:R], np.bitwise_xor.reduce(xn, axis=1))
     np.testing.assert_array_equal(_np(out)[R:], np.bitwise_xor.reduce(xn, axis=0))
+
+
+@triton.jit
+def cum_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr, AXIS: tl.constexpr):
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    x = tl.load(x_ptr + rows * C + cols)
+    tl.store(out_ptr + rows * C + cols, tl.cumsum(x, axis=AXIS))
+    tl.store(out_ptr + R * C + rows * C + cols, tl.cumprod(x, axis=AXIS))
+    tl.store(out_ptr + 2 * R * C + rows * C + cols, tl.cumsum(x, axis=AXIS, reverse=True))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.int32, torch.int64])
+@pytest.mark.parametrize("axis", [0, 1])
+def test_cumsum_cumprod(dtype, axis):
+    R, C = 4, 16
+    if dtype.is_floating_point:
+        x = torch.rand(R, C) + 0.5
+    else:
+        x = torch.randint(-3, 4, (R, C), dtype=dtype)
+    out = torch.empty(3 * R * C, dtype=dtype)
+    cum_kernel[(1,)](x, out, R=R, C=C, AXIS=axis)
+    got = out.view(3, R, C)
+    refs = [x.cumsum(axis), x.cumprod(axis), x.flip(axis).cumsum(axis).flip(axis)]
+    for g, r in zip(got, refs, strict=True):
+        torch.testing.assert_close(g, r.to(dtype), rtol=1e-5, atol=1e-5)
+
+
+@triton.jit
+def affine_combine(a1, b1, a2, b2):
+    # composes x -> a1 * x + b1 with x -> a2 * x + b2
+    return a1 * a2, b1 * a2 + b2
+
+
+@triton.jit
+def scan_kernel(a_ptr, b_ptr, out_ptr, N: tl.constexpr, REVERSE: tl.constexpr):
+    offs = tl.arange(0, N)
+    a = tl.load(a_ptr + offs)
+    b = tl.load(b_ptr + offs)
+    _, y = tl.associative_scan((a, b), 0, affine_combine, reverse=REVERSE)
+    tl.store(out_ptr + offs, y)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_associative_scan_custom_reverse(reverse):
+    """A non-commutative combiner (the linear recurrence y = a * y + b),
+    forward and reverse."""
+    N = 32
+    a = torch.rand(N, dtype=torch.float64) + 0.5
+    b = torch.randn(N, dtype=torch.float64)
+    out = torch.empty(N, dtype=torch.float64)
+    scan_kernel[(1,)](a, b, out, N=N, REVERSE=reverse)
+    ref, y = torch.empty(N, dtype=torch.float64), 0.0
+    order = range(N - 1, -1, -1) if reverse else range(N)
+    for i in order:
+        y = a[i].item() * y + b[i].item()
+        ref[i] = y
+    torch.testing.assert_close(out, ref, rtol=1e-12, atol=1e-12)
+
+
+@triton.jit
+def sort_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr, DESCENDING: tl.constexpr):
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    x = tl.load(x_ptr + rows * C + cols)
+    tl.store(out_ptr + rows * C + cols, tl.sort(x, descending=DESCENDING))
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.int32, torch.uint8])
+@pytest.mark.parametrize(("R", "C"), [(1, 64), (4, 16)])
+def test_sort(descending, dtype, R, C):
+    x = (torch.randn(R, C) * 50).to(dtype) if dtype.is_floating_point else torch.randint(0, 200, (R, C)).to(dtype)
+    out = torch.empty_like(x)
+    sort_kernel[(1,)](x, out, R=R, C=C, DESCENDING=descending)
+    assert torch.equal(out, x.sort(1, descending=descending).values)
+
+
+@triton.jit
+def topk_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr, K: tl.constexpr):
+    rows = tl.arange(0, R)[:, None]
+    x = tl.load(x_ptr + rows * C + tl.arange(0, C)[None, :])
+    tl.store(out_ptr + rows * K + tl.arange(0, K)[None, :], tl.topk(x, K))
+
+
+@pytest.mark.parametrize("K", [1, 4, 16])
+def test_topk(K):
+    R, C = 4, 32
+    x = torch.randn(R, C)
+    out = torch.empty(R, K)
+    topk_kernel[(1,)](x, out, R=R, C=C, K=K)
+    assert torch.equal(out, x.topk(K, dim=1).values)
+
+
+# --------------------------------------------------------------------------
+# Matrix
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def dot_kernel(a_ptr, b_ptr, c_ptr, out_ptr, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr,
+               PREC: tl.constexpr, ACC: tl.constexpr, OUT: tl.constexpr):  # fmt: skip
+    rm = tl.arange(0, M)[:, None]
+    rn = tl.arange(0, N)[None, :]
+    rk = tl.arange(0, K)
+    a = tl.load(a_ptr + rm * K + rk[None, :])
+    b = tl.load(b_ptr + rk[:, None] * N + rn)
+    if ACC:
+        c = tl.load(c_ptr + rm * N + rn)
+        d = tl.dot(a, b, acc=c, input_precision=PREC, out_dtype=OUT)
+    else:
+        d = tl.dot(a, b, input_precision=PREC, out_dtype=OUT)
+    tl.store(out_ptr + rm * N + rn, d)
+
+
+DOTS = [
+    ("fp32", "ieee"),
+    ("fp32", "tf32"),
+    ("fp32", "tf32x3"),
+    ("fp16", "ieee"),
+    ("bf16", "ieee"),
+    ("int8", "ieee"),
+]
+
+
+@pytest.mark.parametrize(("dtype", "prec"), DOTS)
+@pytest.mark.parametrize("acc", [False, True])
+@pytest.mark.parametrize(("M", "N", "K"), [(16, 16, 16), (32, 16, 64)])
+def test_dot(dtype, prec, acc, M, N, K):
+    """2-D tl.dot over fp32 / fp16 / bf16 / int8 inputs, with input_precision
+    and an accumulator (acc=)."""
+    if dtype == "int8":
+        a = torch.randint(-128, 128, (M, K), dtype=torch.int8)
+        b = torch.randint(-128, 128, (K, N), dtype=torch.int8)
+        c = torch.randint(-(2**20), 2**20, (M, N), dtype=torch.int32)
+        ref = a.int() @ b.int() + (c if acc else 0)
+        out_t, out_tl = torch.int32, tl.int32
+    else:
+        t = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[dtype]
+        a, b = torch.randn(M, K).to(t), torch.randn(K, N).to(t)
+        c = torch.randn(M, N)
+        ref = a.double() @ b.double() + (c.double() if acc else 0)
+        out_t, out_tl = torch.float32, tl.float32
+    out = torch.empty(M, N, dtype=out_t)
+    dot_kernel[(1,)](a, b, c, out, M=M, N=N, K=K, PREC=prec, ACC=acc, OUT=out_tl)
+    if dtype == "int8":
+        assert torch.equal(out, ref)
+    else:
+        torch.testing.assert_close(out.double(), ref, rtol=1e-4, atol=1e-3)
+
+
+@triton.jit
+def dot3d_kernel(a_ptr, b_ptr, out_ptr, B: tl.constexpr, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
+    bi = tl.arange(0, B)[:, None, None]
+    mi = tl.arange(0, M)[None, :, None]
+    ni = tl.arange(0, N)[None, None, :]
+    ki_col = tl.arange(0, K)[None, None, :]
+    ki_row = tl.arange(0, K)[None, :, None]
+    a = tl.load(a_ptr + bi * M * K + mi * K + ki_col)
+    b = tl.load(b_ptr + bi * K * N + ki_row * N + ni)
+    tl.store(out_ptr + bi * M * N + mi * N + ni, tl.dot(a, b))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16])
+def test_dot_3d(dtype):
+    B, M, N, K = 2, 16, 32, 16
+    a, b = torch.randn(B, M, K).to(dtype), torch.randn(B, K, N).to(dtype)
+    out = torch.empty(B, M, N)
+    dot3d_kernel[(1,)](a, b, out, B=B, M=M, N=N, K=K)
+    torch.testing.assert_close(out.double(), a.double() @ b.double(), rtol=1e-4, atol=1e-3)
+
+
+# --------------------------------------------------------------------------
+# Atomics: every read-modify-write with sem and scope
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def atomic_sem_kernel(x_ptr, slot_ptr, old_ptr, n, OP: tl.constexpr, SEM: tl.constexpr,
+                      SCOPE: tl.constexpr, BLOCK: tl.constexpr):  # fmt: skip
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m)
+    p = slot_ptr + offs
+    if OP == "add":
+        old = tl.atomic_add(p, x, mask=m, sem=SEM, scope=SCOPE)
+    elif OP == "max":
+        old = tl.atomic_max(p, x, mask=m, sem=SEM, scope=SCOPE)
+    elif OP == "min":
+        old = tl.atomic_min(p, x, mask=m, sem=SEM, scope=SCOPE)
+    elif OP == "and":
+        old = tl.atomic_and(p, x, mask=m, sem=SEM, scope=SCOPE)
+    elif OP == "or":
+        old = tl.atomic_or(p, x, mask=m, sem=SEM, scope=SCOPE)
+    elif OP == "xor":
+        old = tl.atomic_xor(p, x, mask=m, sem=SEM, scope=SCOPE)
+    elif OP == "xchg":
+        old = tl.atomic_xchg(p, x, mask=m, sem=SEM, scope=SCOPE)
+    else:
+        old = tl.atomic_cas(p, x % 3, x, sem=SEM, scope=SCOPE)
+    tl.store(old_ptr + offs, old, mask=m)
+
+
+ATOMIC_REF = {
+    "add": lambda s, x: s + x,
+    "max": torch.maximum,
+    "min": torch.minimum,
+    "and": lambda s, x: s & x,
+    "or": lambda s, x: s | x,
+    "xor": lambda s, x: s ^ x,
+    "xchg": lambda s, x: x,
+    "cas": lambda s, x: torch.where(s == torch.fmod(x, 3), x, s),  # C's %
+}
+
+
+@pytest.mark.parametrize("op", sorted(ATOMIC_REF))
+@pytest.mark.parametrize(("sem", "scope"), [("relaxed", "gpu"), ("acquire", "cta"), ("release", "sys"), ("acq_rel", "gpu")])
+def test_atomic_sem_scope(op, sem, scope):
+    """Each atomic with each memory order and scope: the old values come back
+    and masked-off slots keep their value (cas has no mask: n covers all)."""
+    n = 100 if op != "cas" else 128
+    x = torch.randint(-50, 50, (n,), dtype=torch.int32)
+    slot = torch.randint(-50, 50, (128,), dtype=torch.int32)
+    if op == "cas":  # every other slot holds the compared value
+        slot[:n:2] = torch.fmod(x[::2], 3)
+    before = slot.clone()
+    old = torch.empty(n, dtype=torch.int32)
+    atomic_sem_kernel[(triton.cdiv(n, 32),)](x, slot, old, n, OP=op, SEM=sem, SCOPE=scope, BLOCK=32)
+    assert torch.equal(old, before[:n])
+    assert torch.equal(slot[:n], ATOMIC_REF[op](before[:n], x))
+    assert torch.equal(slot[n:], before[n:])
+
+
+@pytest.mark.parametrize("op", ["add", "max", "min", "xchg"])
+def test_atomic_float_sem_scope(op):
+    n = 70
+    x = torch.randn(n)
+    slot = torch.randn(96)
+    before = slot.clone()
+    old = torch.empty(n)
+    atomic_sem_kernel[(3,)](x, slot, old, n, OP=op, SEM="acq_rel", SCOPE="cta", BLOCK=32)
+    assert torch.equal(old, before[:n])
+    assert torch.equal(slot[:n], ATOMIC_REF[op](before[:n], x))
+    assert torch.equal(slot[n:], before[n:])
