@@ -1305,3 +1305,261 @@ def test_atomic_float_sem_scope(op):
     assert torch.equal(old, before[:n])
     assert torch.equal(slot[:n], ATOMIC_REF[op](before[:n], x))
     assert torch.equal(slot[n:], before[n:])
+
+
+# --------------------------------------------------------------------------
+# Control flow and program model
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def program_ids_kernel(out_ptr):
+    x, y, z = tl.program_id(0), tl.program_id(1), tl.program_id(2)
+    nx, ny, nz = tl.num_programs(0), tl.num_programs(1), tl.num_programs(2)
+    flat = (z * ny + y) * nx + x
+    tl.store(out_ptr + flat * 4, flat)
+    tl.store(out_ptr + flat * 4 + 1, nx)
+    tl.store(out_ptr + flat * 4 + 2, ny)
+    tl.store(out_ptr + flat * 4 + 3, nz)
+
+
+@pytest.mark.parametrize("grid", [(1,), (5,), (3, 4), (2, 3, 4)])
+def test_program_id_num_programs(grid):
+    full = tuple(grid) + (1,) * (3 - len(grid))
+    total = full[0] * full[1] * full[2]
+    out = torch.full((total, 4), -1, dtype=torch.int32)
+    program_ids_kernel[grid](out)
+    assert torch.equal(out[:, 0], torch.arange(total, dtype=torch.int32))
+    assert torch.equal(out[:, 1:], torch.tensor(full, dtype=torch.int32).expand(total, 3))
+
+
+@triton.jit
+def range_kernel(x_ptr, out_ptr, n_outer, n_inner, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    acc = tl.zeros((N,), tl.float32)
+    for i in range(n_outer):
+        acc += tl.load(x_ptr + i * N + offs)
+    for i in tl.range(0, n_outer, num_stages=3):
+        acc += tl.load(x_ptr + i * N + offs) * 2
+    for i in tl.range(0, n_outer, 1, loop_unroll_factor=2):
+        acc += tl.load(x_ptr + i * N + offs) * 4
+    for i in tl.range(n_outer, warp_specialize=True):
+        acc += tl.load(x_ptr + i * N + offs) * 8
+    for i in tl.range(0, n_outer, disallow_acc_multi_buffer=True):
+        acc += tl.load(x_ptr + i * N + offs) * 16
+    for i in tl.range(0, n_outer, flatten=True):
+        for j in tl.range(0, n_inner):
+            acc += tl.load(x_ptr + i * N + offs) * j
+    for i in tl.range(n_outer - 1, -1, -2):  # negative step
+        acc += tl.load(x_ptr + i * N + offs) * 100
+    tl.store(out_ptr + offs, acc)
+
+
+@pytest.mark.parametrize(("n_outer", "n_inner"), [(0, 3), (1, 1), (5, 3)])
+def test_range_options(n_outer, n_inner):
+    """for over range and tl.range with num_stages, loop_unroll_factor,
+    warp_specialize, disallow_acc_multi_buffer and flatten: accepted and
+    correct on the CPU."""
+    N = 16
+    x = torch.randn(max(n_outer, 1), N)
+    out = torch.empty(N)
+    range_kernel[(1,)](x, out, n_outer, n_inner, N=N)
+    rows = x[:n_outer]
+    tri = n_inner * (n_inner - 1) / 2
+    ref = rows.sum(0) * (1 + 2 + 4 + 8 + 16 + tri) + x[list(range(n_outer - 1, -1, -2))].sum(0) * 100
+    torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-4)
+
+
+@triton.jit
+def static_range_kernel(x_ptr, out_ptr, N: tl.constexpr, STEPS: tl.constexpr):
+    offs = tl.arange(0, N)
+    acc = tl.zeros((N,), tl.float32)
+    for i in tl.static_range(STEPS):
+        if i % 2 == 0:  # resolved at compile time: i is a constexpr
+            acc += tl.load(x_ptr + i * N + offs)
+        else:
+            acc -= tl.load(x_ptr + i * N + offs)
+    for i in tl.static_range(1, STEPS, 2):
+        acc += i
+    tl.store(out_ptr + offs, acc)
+
+
+def test_static_range():
+    N, STEPS = 16, 5
+    x = torch.randn(STEPS, N)
+    out = torch.empty(N)
+    static_range_kernel[(1,)](x, out, N=N, STEPS=STEPS)
+    ref = x[0] - x[1] + x[2] - x[3] + x[4] + (1 + 3)
+    torch.testing.assert_close(out, ref, rtol=1e-6, atol=1e-6)
+
+
+@triton.jit
+def while_kernel(x_ptr, out_ptr, steps_ptr, limit, N: tl.constexpr):
+    pid = tl.program_id(0)
+    v = tl.load(x_ptr + pid)
+    steps = 0
+    while v < limit:  # a data-dependent trip count
+        v = v * 2 + 1
+        steps += 1
+    tl.store(out_ptr + pid, v)
+    tl.store(steps_ptr + pid, steps)
+
+
+def test_while():
+    x = torch.tensor([1, 0, 5, 100, 37, 250, 2, 999], dtype=torch.int32)
+    out = torch.empty_like(x)
+    steps = torch.empty_like(x)
+    while_kernel[(len(x),)](x, out, steps, 200, N=1)
+    for i, v0 in enumerate(x.tolist()):
+        v, k = v0, 0
+        while v < 200:
+            v, k = v * 2 + 1, k + 1
+        assert (out[i].item(), steps[i].item()) == (v, k)
+
+
+@triton.jit
+def if_else_kernel(x_ptr, out_ptr, threshold, N: tl.constexpr):
+    offs = tl.program_id(0) * N + tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    s = tl.sum(x, axis=0)
+    if s > threshold:
+        y = x - s
+    elif s < -threshold:
+        y = x + s
+    else:
+        y = x * 0
+    tl.store(out_ptr + offs, y)
+
+
+def test_if_else():
+    P, N = 16, 16
+    x = torch.randn(P, N)
+    out = torch.empty(P, N)
+    if_else_kernel[(P,)](x, out, 1.0, N=N)
+    s = x.sum(1, keepdim=True)
+    ref = torch.where(s > 1.0, x - s, torch.where(s < -1.0, x + s, x * 0))
+    torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5)
+
+
+@triton.jit
+def early_return_kernel(x_ptr, out_ptr, n_valid, N: tl.constexpr):
+    pid = tl.program_id(0)
+    if pid >= n_valid:
+        return  # these programs write nothing
+    offs = pid * N + tl.arange(0, N)
+    tl.store(out_ptr + offs, tl.load(x_ptr + offs) * 2)
+
+
+@pytest.mark.xfail(strict=True, reason="error: 'cf.cond_br' is not supported by the CPU lane yet")
+def test_early_return():
+    P, N = 8, 16
+    x = torch.randn(P, N)
+    out = torch.full((P, N), 7.0)
+    early_return_kernel[(P,)](x, out, 6, N=N)
+    assert torch.equal(out[:6], x[:6] * 2)
+    assert torch.equal(out[6:], torch.full((2, N), 7.0))
+
+
+@triton.jit
+def clamp_abs(x, limit):
+    return tl.minimum(tl.abs(x), limit)
+
+
+@triton.jit(noinline=True)
+def scaled_pair(s, m, scale):
+    return s * scale, m - scale
+
+
+@triton.jit(noinline=True)
+def store_scalar(ptr, i, v):
+    tl.store(ptr + i, v)
+
+
+@triton.jit
+def helpers_kernel(x_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    y = clamp_abs(x, 1.0)  # inlined at the call site
+    s, m = scaled_pair(tl.sum(y, axis=0), tl.max(y, axis=0), 0.5)  # a call returning two values
+    tl.store(out_ptr + offs, y + s + m)
+    store_scalar(out_ptr, N, s)
+
+
+def test_jit_helpers_inline_and_noinline():
+    """@triton.jit helpers: inlined, and noinline ones (kept as calls, on scalars)."""
+    N = 32
+    x = torch.randn(N) * 2
+    out = torch.empty(N + 1)
+    helpers_kernel[(1,)](x, out, N=N)
+    y = x.abs().clamp(max=1.0)
+    ref = y + y.sum() * 0.5 + (y.max() - 0.5)
+    torch.testing.assert_close(out, torch.cat([ref, (y.sum() * 0.5)[None]]), rtol=1e-5, atol=1e-5)
+
+
+@triton.jit
+def static_checks_kernel(x_ptr, out_ptr, N: tl.constexpr):
+    tl.static_assert(N % 16 == 0, "N must be a multiple of 16")
+    tl.static_print("static_print: N =", N)
+    offs = tl.arange(0, N)
+    tl.store(out_ptr + offs, tl.load(x_ptr + offs) + 1)
+
+
+def test_static_assert_static_print(capfd):
+    x = torch.randn(32)
+    out = torch.empty(32)
+    static_checks_kernel[(1,)](x, out, N=32)
+    assert torch.equal(out, x + 1)
+    assert "static_print: N = 32" in capfd.readouterr().out
+    with pytest.raises(triton.CompilationError) as info:
+        static_checks_kernel[(1,)](x, out, N=24)
+    message = str(info.value)
+    assert "N must be a multiple of 16" in message
+    assert "static_assert" in message and "tl.static_assert(N % 16 == 0" in message
+
+
+@triton.jit
+def piecewise(x, y):
+    if x > 0:
+        r = x * y
+    elif x > -1:
+        r = x + y
+    else:
+        r = y
+    return r
+
+
+@triton.jit
+def map_elementwise_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m)
+    y = tl.load(y_ptr + offs, mask=m)
+    tl.store(out_ptr + offs, tl.map_elementwise(piecewise, x, y), mask=m)
+
+
+@pytest.mark.xfail(strict=True, reason="error: 'tt.map_elementwise' is not supported by the CPU lane yet")
+def test_map_elementwise():
+    n = 100
+    x, y = torch.randn(n) * 2, torch.randn(n)
+    out = torch.empty(n)
+    map_elementwise_kernel[(triton.cdiv(n, 32),)](x, y, out, n, BLOCK=32)
+    ref = torch.where(x > 0, x * y, torch.where(x > -1, x + y, y))
+    assert torch.equal(out, ref)
+
+
+@triton.jit
+def inline_asm_kernel(x_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    y = tl.inline_asm_elementwise("mov.b32 $0, $1;", "=r,r", [x], dtype=tl.int32, is_pure=True, pack=1)
+    tl.store(out_ptr + offs, y)
+
+
+def test_inline_asm_elementwise_is_a_located_error():
+    """GPU assembly cannot run on the host: a compile error at the call."""
+    x = torch.arange(16, dtype=torch.int32)
+    out = torch.empty_like(x)
+    with pytest.raises(Exception) as info:
+        inline_asm_kernel[(1,)](x, out, N=16)
+    message = str(info.value)
+    assert "test_cpu_language.py:" in message and "inline_asm" in message, message
