@@ -710,7 +710,9 @@ def test_float_types(dtype):
     out = torch.empty(n, dtype=dtype)
     f32 = torch.empty(n)
     float_types_kernel[(triton.cdiv(n, 32),)](x, y, out, f32, n, BLOCK=32)
-    tol = {torch.float16: 1e-3, torch.bfloat16: 8e-3, torch.float32: 1e-6, torch.float64: 1e-14}[dtype]
+    tol = {torch.float16: 1e-3, torch.bfloat16: 8e-3, torch.float32: 1e-6, torch.float64: 1e-14}[
+        dtype
+    ]
     ref = (x.double() * y.double() + x.double()).to(dtype)
     torch.testing.assert_close(out, ref, rtol=tol, atol=tol)
     assert torch.equal(f32, x.float())
@@ -733,7 +735,9 @@ def _round_toward_zero(x: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     return torch.where(wider, step, nearest)
 
 
-_F64_TO_F16 = "float64 -> float16: JIT error 'Failed to materialize symbols' (no f64->f16 truncation)"
+_F64_TO_F16 = (
+    "float64 -> float16: JIT error 'Failed to materialize symbols' (no f64->f16 truncation)"
+)
 _RTZ = "fp_downcast_rounding='rtz' is ignored: the lane rounds to nearest even"
 DOWNCASTS = [
     pytest.param(torch.float32, torch.float16, "rtne", id="f32-f16-rtne"),
@@ -961,7 +965,9 @@ def reductions_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr, AXIS: tl
     tl.store(out_ptr + 5 * K, tl.sum(x).to(tl.float64))  # over all axes
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.int32, torch.int8, torch.uint8])
+@pytest.mark.parametrize(
+    "dtype", [torch.float32, torch.float16, torch.int32, torch.int8, torch.uint8]
+)
 @pytest.mark.parametrize("axis", [0, 1])
 def test_sum_max_min_argmax_argmin(dtype, axis):
     R, C = 8, 32
@@ -1133,7 +1139,11 @@ def sort_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr, DESCENDING: tl
 @pytest.mark.parametrize("dtype", [torch.float32, torch.int32, torch.uint8])
 @pytest.mark.parametrize(("R", "C"), [(1, 64), (4, 16)])
 def test_sort(descending, dtype, R, C):
-    x = (torch.randn(R, C) * 50).to(dtype) if dtype.is_floating_point else torch.randint(0, 200, (R, C)).to(dtype)
+    x = (
+        (torch.randn(R, C) * 50).to(dtype)
+        if dtype.is_floating_point
+        else torch.randint(0, 200, (R, C)).to(dtype)
+    )
     out = torch.empty_like(x)
     sort_kernel[(1,)](x, out, R=R, C=C, DESCENDING=descending)
     assert torch.equal(out, x.sort(1, descending=descending).values)
@@ -1213,7 +1223,9 @@ def test_dot(dtype, prec, acc, M, N, K):
 
 
 @triton.jit
-def dot3d_kernel(a_ptr, b_ptr, out_ptr, B: tl.constexpr, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
+def dot3d_kernel(
+    a_ptr, b_ptr, out_ptr, B: tl.constexpr, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr
+):
     bi = tl.arange(0, B)[:, None, None]
     mi = tl.arange(0, M)[None, :, None]
     ni = tl.arange(0, N)[None, None, :]
@@ -1277,7 +1289,10 @@ ATOMIC_REF = {
 
 
 @pytest.mark.parametrize("op", sorted(ATOMIC_REF))
-@pytest.mark.parametrize(("sem", "scope"), [("relaxed", "gpu"), ("acquire", "cta"), ("release", "sys"), ("acq_rel", "gpu")])
+@pytest.mark.parametrize(
+    ("sem", "scope"),
+    [("relaxed", "gpu"), ("acquire", "cta"), ("release", "sys"), ("acq_rel", "gpu")],
+)
 def test_atomic_sem_scope(op, sem, scope):
     """Each atomic with each memory order and scope: the old values come back
     and masked-off slots keep their value (cas has no mask: n covers all)."""
@@ -1366,7 +1381,9 @@ def test_range_options(n_outer, n_inner):
     range_kernel[(1,)](x, out, n_outer, n_inner, N=N)
     rows = x[:n_outer]
     tri = n_inner * (n_inner - 1) / 2
-    ref = rows.sum(0) * (1 + 2 + 4 + 8 + 16 + tri) + x[list(range(n_outer - 1, -1, -2))].sum(0) * 100
+    ref = (
+        rows.sum(0) * (1 + 2 + 4 + 8 + 16 + tri) + x[list(range(n_outer - 1, -1, -2))].sum(0) * 100
+    )
     torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-4)
 
 
@@ -1537,7 +1554,9 @@ def map_elementwise_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
     tl.store(out_ptr + offs, tl.map_elementwise(piecewise, x, y), mask=m)
 
 
-@pytest.mark.xfail(strict=True, reason="error: 'tt.map_elementwise' is not supported by the CPU lane yet")
+@pytest.mark.xfail(
+    strict=True, reason="error: 'tt.map_elementwise' is not supported by the CPU lane yet"
+)
 def test_map_elementwise():
     n = 100
     x, y = torch.randn(n) * 2, torch.randn(n)
@@ -1551,7 +1570,9 @@ def test_map_elementwise():
 def inline_asm_kernel(x_ptr, out_ptr, N: tl.constexpr):
     offs = tl.arange(0, N)
     x = tl.load(x_ptr + offs)
-    y = tl.inline_asm_elementwise("mov.b32 $0, $1;", "=r,r", [x], dtype=tl.int32, is_pure=True, pack=1)
+    y = tl.inline_asm_elementwise(
+        "mov.b32 $0, $1;", "=r,r", [x], dtype=tl.int32, is_pure=True, pack=1
+    )
     tl.store(out_ptr + offs, y)
 
 
@@ -1563,3 +1584,220 @@ def test_inline_asm_elementwise_is_a_located_error():
         inline_asm_kernel[(1,)](x, out, N=16)
     message = str(info.value)
     assert "test_cpu_language.py:" in message and "inline_asm" in message, message
+
+
+# --------------------------------------------------------------------------
+# Random
+# --------------------------------------------------------------------------
+
+_M32 = 0xFFFFFFFF
+
+
+def _philox(seed: int, counters: list[int], rounds: int = 10) -> list[int]:
+    """Philox 4x32 on one counter block, the key being the 64-bit seed."""
+    c = [v & _M32 for v in counters]
+    k = [seed & _M32, (seed >> 32) & _M32]
+    for _ in range(rounds):
+        p0, p1 = 0xD2511F53 * c[0], 0xCD9E8D57 * c[2]
+        c = [(p1 >> 32) ^ c[1] ^ k[0], p1 & _M32, (p0 >> 32) ^ c[3] ^ k[1], p0 & _M32]
+        k = [(k[0] + 0x9E3779B9) & _M32, (k[1] + 0xBB67AE85) & _M32]
+    return c
+
+
+def _to_uniform(bits: np.ndarray) -> np.ndarray:
+    x = bits.astype(np.uint32).view(np.int32).astype(np.int64)
+    x = np.where(x < 0, -x - 1, x)
+    return (x.astype(np.float32) * np.float32(4.6566127342e-10)).astype(np.float32)
+
+
+@triton.jit
+def random4x_kernel(ints_ptr, unif_ptr, norm_ptr, seed, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    i0, i1, i2, i3 = tl.randint4x(seed, offs)
+    u0, u1, u2, u3 = tl.rand4x(seed, offs)
+    n0, n1, n2, n3 = tl.randn4x(seed, offs)
+    tl.store(ints_ptr + offs, i0)
+    tl.store(ints_ptr + N + offs, i1)
+    tl.store(ints_ptr + 2 * N + offs, i2)
+    tl.store(ints_ptr + 3 * N + offs, i3)
+    tl.store(unif_ptr + offs, u0)
+    tl.store(unif_ptr + N + offs, u1)
+    tl.store(unif_ptr + 2 * N + offs, u2)
+    tl.store(unif_ptr + 3 * N + offs, u3)
+    tl.store(norm_ptr + offs, n0)
+    tl.store(norm_ptr + N + offs, n1)
+    tl.store(norm_ptr + 2 * N + offs, n2)
+    tl.store(norm_ptr + 3 * N + offs, n3)
+
+
+def test_rand4x_randint4x_randn4x():
+    """randint4x is Philox bit for bit; rand4x maps those bits to [0, 1);
+    randn4x pairs them through Box-Muller."""
+    N, seed = 64, 0x1234_5678_9ABC
+    ints = torch.empty(4 * N, dtype=torch.int32)
+    unif = torch.empty(4 * N)
+    norm = torch.empty(4 * N)
+    random4x_kernel[(1,)](ints, unif, norm, seed, N=N)
+    ref = np.array([_philox(seed, [i, 0, 0, 0]) for i in range(N)], dtype=np.uint64).T
+    np.testing.assert_array_equal(_np(ints).view(np.uint32).reshape(4, N), ref.astype(np.uint32))
+    u = _to_uniform(ref)
+    np.testing.assert_allclose(_np(unif).reshape(4, N), u, rtol=1e-6, atol=0)
+    u1, u2 = np.maximum(u[0::2].astype(np.float64), 1e-7), u[1::2].astype(np.float64)
+    r = np.sqrt(-2 * np.log(u1))
+    normal = np.stack([r[0] * np.cos(2 * np.pi * u2[0]), r[0] * np.sin(2 * np.pi * u2[0]),
+                       r[1] * np.cos(2 * np.pi * u2[1]), r[1] * np.sin(2 * np.pi * u2[1])])  # fmt: skip
+    np.testing.assert_allclose(_np(norm).reshape(4, N), normal, rtol=1e-4, atol=1e-4)
+
+
+@triton.jit
+def philox_kernel(out_ptr, seed, N: tl.constexpr, ROUNDS: tl.constexpr):
+    offs = tl.arange(0, N)
+    c = offs.to(tl.uint32)
+    a, b, d, e = tl.philox(seed, c, c * 3, c + 7, c ^ 5, ROUNDS)
+    tl.store(out_ptr + offs, a)
+    tl.store(out_ptr + N + offs, b)
+    tl.store(out_ptr + 2 * N + offs, d)
+    tl.store(out_ptr + 3 * N + offs, e)
+
+
+@pytest.mark.parametrize("rounds", [7, 10])
+def test_philox(rounds):
+    N, seed = 32, 987654321987
+    out = torch.empty(4 * N, dtype=torch.uint32)
+    philox_kernel[(1,)](out, seed, N=N, ROUNDS=rounds)
+    ref = np.array([_philox(seed, [i, 3 * i, i + 7, i ^ 5], rounds) for i in range(N)]).T
+    np.testing.assert_array_equal(_np(out).reshape(4, N), ref.astype(np.uint32))
+
+
+@triton.jit
+def uniform_normal_kernel(bits_ptr, u_ptr, n_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    bits = tl.load(bits_ptr + offs)
+    u = tl.uint_to_uniform_float(bits)
+    tl.store(u_ptr + offs, u)
+    a, b = tl.pair_uniform_to_normal(u, tl.flip(u, 0))
+    tl.store(n_ptr + offs, a)
+    tl.store(n_ptr + N + offs, b)
+
+
+def test_uint_to_uniform_float_pair_uniform_to_normal():
+    N = 64
+    bits = _random_ints(N, "uint32")
+    bits[0], bits[1], bits[2] = 0, 0xFFFFFFFF, 0x80000000  # the ends of the range
+    u = torch.empty(N)
+    normal = torch.empty(2 * N)
+    uniform_normal_kernel[(1,)](bits, u, normal, N=N)
+    ref_u = _to_uniform(_np(bits))
+    np.testing.assert_allclose(_np(u), ref_u, rtol=1e-6, atol=0)
+    assert u.min() >= 0 and u.max() < 1
+    u1 = np.maximum(ref_u.astype(np.float64), 1e-7)
+    u2 = ref_u[::-1].astype(np.float64)
+    r = np.sqrt(-2 * np.log(u1))
+    ref_n = np.concatenate([r * np.cos(2 * np.pi * u2), r * np.sin(2 * np.pi * u2)])
+    np.testing.assert_allclose(_np(normal), ref_n, rtol=1e-4, atol=1e-4)
+
+
+# --------------------------------------------------------------------------
+# libdevice beyond the functions of test_cpu_programs.py::test_libdevice
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def libdevice_more_kernel(x_ptr, y_ptr, out_ptr, n, OP: tl.constexpr, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m)
+    y = tl.load(y_ptr + offs, mask=m)
+    if OP == "asin":
+        z = libdevice.asin(x)
+    elif OP == "acos":
+        z = libdevice.acos(x)
+    elif OP == "atan":
+        z = libdevice.atan(x)
+    elif OP == "sinh":
+        z = libdevice.sinh(x)
+    elif OP == "cosh":
+        z = libdevice.cosh(x)
+    elif OP == "tan":
+        z = libdevice.tan(x)
+    elif OP == "asinh":
+        z = libdevice.asinh(x)
+    elif OP == "atanh":
+        z = libdevice.atanh(x)
+    elif OP == "cbrt":
+        z = libdevice.cbrt(x)
+    elif OP == "hypot":
+        z = libdevice.hypot(x, y)
+    elif OP == "exp10":
+        z = libdevice.exp10(x)
+    elif OP == "log10":
+        z = libdevice.log10(tl.abs(x) + 0.1)
+    elif OP == "copysign":
+        z = libdevice.copysign(x, y)
+    elif OP == "signbit":
+        z = (libdevice.signbit(x) != 0).to(tl.float32)
+    elif OP == "nearbyint":
+        z = libdevice.nearbyint(x * 4)
+    elif OP == "round":
+        z = libdevice.round(x * 4)
+    elif OP == "erfc":
+        z = libdevice.erfc(x)
+    elif OP == "lgamma":
+        z = libdevice.lgamma(tl.abs(x) + 0.5)
+    elif OP == "remainder":
+        z = libdevice.remainder(x, y)
+    else:
+        z = libdevice.fma(x, y, x)
+    tl.store(out_ptr + offs, z, mask=m)
+
+
+def _round_half_away(x: torch.Tensor) -> torch.Tensor:
+    return torch.sign(x) * torch.floor(x.abs() + 0.5)
+
+
+LIBDEVICE_MORE = {
+    "asin": lambda x, y: torch.asin(x),
+    "acos": lambda x, y: torch.acos(x),
+    "atan": lambda x, y: torch.atan(x),
+    "sinh": lambda x, y: torch.sinh(x),
+    "cosh": lambda x, y: torch.cosh(x),
+    "tan": lambda x, y: torch.tan(x),
+    "asinh": lambda x, y: torch.asinh(x),
+    "atanh": lambda x, y: torch.atanh(x),
+    "cbrt": lambda x, y: torch.sign(x) * x.abs().pow(1 / 3),
+    "hypot": lambda x, y: torch.hypot(x, y),
+    "exp10": lambda x, y: torch.pow(10.0, x),
+    "log10": lambda x, y: torch.log10(x.abs() + 0.1),
+    "copysign": lambda x, y: torch.copysign(x, y),
+    "signbit": lambda x, y: torch.signbit(x).to(x.dtype),
+    "nearbyint": lambda x, y: torch.round(x * 4),  # half to even
+    "round": lambda x, y: _round_half_away(x * 4),
+    "erfc": lambda x, y: torch.erfc(x),
+    "lgamma": lambda x, y: torch.lgamma(x.abs() + 0.5),
+    "remainder": lambda x, y: x - torch.round(x / y) * y,  # IEEE remainder
+    "fma": lambda x, y: x * y + x,
+}
+
+
+#: libdevice functions the CPU lane has no implementation of yet
+LIBDEVICE_MISSING = ("exp10", "hypot", "lgamma", "remainder", "signbit")
+
+
+def _libdevice_case(op: str):
+    if op not in LIBDEVICE_MISSING:
+        return op
+    reason = f"error: libdevice function '__nv_{op}f' (and f64 '__nv_{op}') is not supported"
+    return pytest.param(op, marks=pytest.mark.xfail(strict=True, reason=reason))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("op", [_libdevice_case(op) for op in sorted(LIBDEVICE_MORE)])
+def test_libdevice_more(op, dtype):
+    n = 150
+    x = torch.rand(n, dtype=dtype) * 1.8 - 0.9  # inside the domain of asin, acos, atanh
+    y = torch.randn(n, dtype=dtype) + 0.05
+    x[:4] = torch.tensor([0.125, -0.125, 0.375, -0.625], dtype=dtype)  # halves after * 4
+    out = torch.empty(n, dtype=dtype)
+    libdevice_more_kernel[(triton.cdiv(n, 64),)](x, y, out, n, OP=op, BLOCK=64)
+    tol = 1e-5 if dtype == torch.float32 else 1e-12
+    torch.testing.assert_close(out, LIBDEVICE_MORE[op](x, y), rtol=tol * 10, atol=tol)
