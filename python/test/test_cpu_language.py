@@ -417,8 +417,10 @@ def int_ops_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
 def _c_reference(x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     """Two's complement, wrapping arithmetic; division rounds toward zero
     and the remainder takes the dividend's sign, as in C."""
-    q = np.array([_c_div(int(a), int(b)) for a, b in zip(x, y)], dtype=object)
-    r = np.array([int(a) - int(q_) * int(b) for a, b, q_ in zip(x, y, q)], dtype=object)
+    q = np.array([_c_div(int(a), int(b)) for a, b in zip(x, y, strict=True)], dtype=object)
+    r = np.array(
+        [int(a) - int(q_) * int(b) for a, b, q_ in zip(x, y, q, strict=True)], dtype=object
+    )
     neg = _wrap(-x.astype(object), x.dtype)
     ref = [x + y, x - y, x * y, _wrap(q, x.dtype), _wrap(r, x.dtype), x & y, x | y, x ^ y, ~x, neg]
     return ref
@@ -1644,8 +1646,10 @@ def test_rand4x_randint4x_randn4x():
     np.testing.assert_allclose(_np(unif).reshape(4, N), u, rtol=1e-6, atol=0)
     u1, u2 = np.maximum(u[0::2].astype(np.float64), 1e-7), u[1::2].astype(np.float64)
     r = np.sqrt(-2 * np.log(u1))
-    normal = np.stack([r[0] * np.cos(2 * np.pi * u2[0]), r[0] * np.sin(2 * np.pi * u2[0]),
-                       r[1] * np.cos(2 * np.pi * u2[1]), r[1] * np.sin(2 * np.pi * u2[1])])  # fmt: skip
+    th = 2 * np.pi * u2
+    normal = np.stack(
+        [r[0] * np.cos(th[0]), r[0] * np.sin(th[0]), r[1] * np.cos(th[1]), r[1] * np.sin(th[1])]
+    )
     np.testing.assert_allclose(_np(norm).reshape(4, N), normal, rtol=1e-4, atol=1e-4)
 
 
