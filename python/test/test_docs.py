@@ -84,6 +84,7 @@ def test_cpu_lane_coverage_matrix_cites_real_tests() -> None:
 
     rows, _ = _matrix()
     assert rows
+    functions: dict[Path, set[str]] = {}
     for group, primitive, test, status in rows:
         where = f"{group}: {primitive}"
         assert status in ("ok", "pending") or status.startswith("fails: "), where
@@ -93,12 +94,10 @@ def test_cpu_lane_coverage_matrix_cites_real_tests() -> None:
         assert test != "—", f"{where}: an {status!r} row must cite its test"
         path, function, source = _test_source(test)
         assert path.exists(), f"{where}: no file {path.name}"
-        names = {
-            node.name
-            for node in ast.walk(ast.parse(path.read_text()))
-            if isinstance(node, ast.FunctionDef)
-        }
-        assert function in names, f"{where}: no {function} in {path.name}"
+        if path not in functions:
+            tree = ast.parse(path.read_text())
+            functions[path] = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        assert function in functions[path], f"{where}: no {function} in {path.name}"
         spelling = re.search(r"`([^`]+)`", primitive)
         if spelling:  # rows in plain words ("pointer types") have none
             assert spelling.group(1) in source, f"{where}: {spelling.group(1)!r} not in {test}"
