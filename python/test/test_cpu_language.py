@@ -148,12 +148,14 @@ def test_block_ptr_padding_option(pad):
 
 @triton.jit
 def descriptor_kernel(x_ptr, out_ptr, M, N, BM: tl.constexpr, BN: tl.constexpr):
-    src = tl.make_tensor_descriptor(x_ptr, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
-    dst = tl.make_tensor_descriptor(out_ptr, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
+    src_desc = tl.make_tensor_descriptor(x_ptr, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
+    dst_desc = tl.make_tensor_descriptor(
+        out_ptr, shape=[M, N], strides=[N, 1], block_shape=[BM, BN]
+    )
     pm = tl.program_id(0) * BM
     pn = tl.program_id(1) * BN
-    tile = src.load([pm, pn])
-    dst.store([pm, pn], tile * 2.0 + 1.0)
+    tile = src_desc.load([pm, pn])
+    dst_desc.store([pm, pn], tile * 2.0 + 1.0)
 
 
 @pytest.mark.parametrize(("M", "N"), [(16, 32), (19, 45)])
