@@ -521,3 +521,24 @@ def test_dot_scaled(a_format, b_format, m, n, k):
     b_factor = torch.exp2(b_scale.float() - 127).repeat_interleave(32, dim=1).T
     expected = (a_values * a_factor) @ (b_values * b_factor)
     torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+
+
+@triton.jit
+def _dot_fp8_kernel(a_ptr, b_ptr, c_ptr, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
+    rm = tl.arange(0, M)
+    rn = tl.arange(0, N)
+    rk = tl.arange(0, K)
+    a = tl.load(a_ptr + rm[:, None] * K + rk[None, :])
+    b = tl.load(b_ptr + rk[:, None] * N + rn[None, :])
+    tl.store(c_ptr + rm[:, None] * N + rn[None, :], tl.dot(a, b))
+
+
+@pytest.mark.parametrize("dtype", [torch.float8_e4m3fn, torch.float8_e5m2])
+@pytest.mark.parametrize(("m", "n", "k"), [(16, 16, 32), (32, 64, 16)])
+def test_dot_fp8_inputs(dtype, m, n, k):
+    a = (torch.randn(m, k) * 2).to(dtype)
+    b = (torch.randn(k, n) * 2).to(dtype)
+    c = torch.empty(m, n)
+    _dot_fp8_kernel[(1,)](a, b, c, M=m, N=n, K=k)
+    # Every fp8 value is exact in f32: only the summation order differs.
+    torch.testing.assert_close(c, a.float() @ b.float(), atol=1e-4, rtol=1e-5)

@@ -371,6 +371,13 @@ LogicalResult KernelLowering::lowerShapeOp(Operation *op) {
 LogicalResult KernelLowering::lowerDot(tt::DotOp dot) {
   auto type = cast<RankedTensorType>(dot.getType());
   SmallVector<Value> inputs{map.lookup(dot.getA()), map.lookup(dot.getB())};
+  // The host has no fp8 arithmetic: fp8 operands are widened to f32, which
+  // holds every fp8 value exactly, so the products are the same.
+  for (Value &input : inputs) {
+    Type element = getElementTypeOrSelf(input.getType());
+    if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() == 8)
+      input = widenToF32(b, loc, input);
+  }
   Value acc = map.lookup(dot.getC());
   Operation *product;
   if (type.getRank() == 2)
