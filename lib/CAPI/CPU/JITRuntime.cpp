@@ -46,6 +46,37 @@ float truncdfbf2(double value) {
   return bf16Result(roundToBF16(narrow));
 }
 
+/// f64 -> f16 bits, rounding to nearest even in one step (through f32 it
+/// could round twice); NaN stays a quiet NaN, overflow gives an infinity.
+uint16_t roundToF16(double value) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  uint16_t sign = static_cast<uint16_t>((bits >> 48) & 0x8000u);
+  uint64_t magnitude = bits & 0x7fffffffffffffffull;
+  if (magnitude > 0x7ff0000000000000ull)
+    return sign | 0x7e00u | static_cast<uint16_t>((magnitude >> 42) & 0x1ffu);
+  int exponent = static_cast<int>(magnitude >> 52) - 1023;
+  if (exponent >= 16) // 2^16 and above (infinity too) round to infinity
+    return sign | 0x7c00u;
+  if (exponent < -25) // below half the smallest subnormal (2^-24): zero
+    return sign;
+  uint64_t mantissa = (magnitude & 0xfffffffffffffull) | (1ull << 52);
+  // The kept bits: for normal results the 10 fraction bits under the
+  // exponent, for subnormal ones the multiples of 2^-24.
+  int shift = exponent >= -14 ? 42 : 42 + (-14 - exponent);
+  uint64_t kept = mantissa >> shift;
+  if (exponent >= -14)
+    kept = (static_cast<uint64_t>(exponent + 15) << 10) | (kept & 0x3ffu);
+  uint64_t rest = mantissa & ((1ull << shift) - 1);
+  uint64_t half = 1ull << (shift - 1);
+  if (rest > half || (rest == half && (kept & 1u)))
+    ++kept; // a carry moves into the exponent, up to infinity
+  return sign | static_cast<uint16_t>(kept);
+}
+
+/// An f16 is returned like a bf16 (low 16 bits of xmm0).
+float truncdfhf2(double value) { return bf16Result(roundToF16(value)); }
+
 /// Where a failed assertion leaves the program running on this thread.
 struct ProgramContext {
   std::jmp_buf exit;
@@ -177,6 +208,7 @@ void flagtree::cpu::registerJITRuntime(mlir::ExecutionEngine &engine) {
     };
     add("__truncsfbf2", &truncsfbf2);
     add("__truncdfbf2", &truncdfbf2);
+    add("__truncdfhf2", &truncdfhf2);
     add("flagtree_cpu_print", &print);
     add("flagtree_cpu_assert_fail", &assertFail);
     return symbols;
