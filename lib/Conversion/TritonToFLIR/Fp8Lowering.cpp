@@ -15,11 +15,18 @@
 // From fp8: f8E5M2 is the upper byte of an f16; f8E4M3FN is rebuilt as
 // f32 bits (subnormals as mantissa * 2^-9, 0x7f as NaN). Both are exact.
 //
+// Between f16, bf16, f32 and f64, widening is exact and narrowing rounds to
+// nearest even, or toward zero (`rounding = rtz`): the nearest value, one
+// ulp nearer to zero (the integer bits minus one) where it is farther from
+// zero than the input. A finite input thus never becomes an infinity (it
+// gives the largest finite value); infinities and NaN stay as they are.
+//
 //===----------------------------------------------------------------------===//
 
 #include "KernelLowering.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 using namespace flagtree;
@@ -202,5 +209,33 @@ LogicalResult KernelLowering::lowerFp8Cast(tt::FpToFpOp op) {
       isFp8(from) ? fp8ToF32(x, value) : x.convertFloat(value, b.getF32Type());
   Value result = isFp8(to) ? f32ToFp8(x, f32, to) : x.convertFloat(f32, to);
   map.map(op.getResult(), result);
+  return success();
+}
+
+LogicalResult KernelLowering::lowerFloatCast(tt::FpToFpOp op) {
+  Type to = getElementTypeOrSelf(op.getType());
+  Bits x(b, loc, op.getType());
+  Value value = map.lookup(op.getSrc());
+  unsigned toBits = to.getIntOrFloatBitWidth();
+  // bf16 <-> f16 goes through f32 (exact), then narrows like f32.
+  if (getElementTypeOrSelf(value.getType()).getIntOrFloatBitWidth() == toBits)
+    value = x.convertFloat(value, b.getF32Type());
+  if (getElementTypeOrSelf(value.getType()).getIntOrFloatBitWidth() < toBits) {
+    map.map(op.getResult(), x.convertFloat(value, to));
+    return success();
+  }
+  Value nearest = arith::TruncFOp::create(b, loc, op.getType(), value);
+  if (!op.getRounding() || *op.getRounding() == tt::RoundingMode::RTNE) {
+    map.map(op.getResult(), nearest);
+    return success();
+  }
+  Value back = arith::ExtFOp::create(b, loc, value.getType(), nearest);
+  Value farther = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                        math::AbsFOp::create(b, loc, back),
+                                        math::AbsFOp::create(b, loc, value));
+  Type bits = b.getIntegerType(toBits);
+  Value nearer =
+      x.bitcast(to, x.sub(x.bitcast(bits, nearest), x.constant(bits, 1)));
+  map.map(op.getResult(), x.select(farther, nearer, nearest));
   return success();
 }

@@ -112,8 +112,10 @@ private:
   mlir::LogicalResult lowerPrint(flagtree::tt::PrintOp op);
   mlir::LogicalResult lowerAssert(flagtree::tt::AssertOp op);
 
-  // Conversions from and to fp8 (Fp8Lowering.cpp).
+  // tt.fp_to_fp: conversions from and to fp8, and between wider floats
+  // with either rounding mode (Fp8Lowering.cpp).
   mlir::LogicalResult lowerFp8Cast(flagtree::tt::FpToFpOp op);
+  mlir::LogicalResult lowerFloatCast(flagtree::tt::FpToFpOp op);
 
   // Scaled dots (DotScaledLowering.cpp).
   mlir::LogicalResult lowerDotScaled(flagtree::tt::DotScaledOp op);

@@ -11,8 +11,11 @@
 #include "flagtree/Conversion/TritonToFLIR/Passes.h"
 #include "flagtree/Target/TargetDescription.h"
 
+#include "mlir/Conversion/ControlFlowToSCF/ControlFlowToSCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CFGToSCF.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace flagtree {
@@ -174,17 +177,7 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
                 getElementTypeOrSelf(cast.getSrc().getType())
                         .getIntOrFloatBitWidth() == 8)
               return lowerFp8Cast(cast);
-            Type to = cast.getType();
-            Value from = map.lookup(cast.getSrc());
-            unsigned toBits = getElementTypeOrSelf(to).getIntOrFloatBitWidth();
-            unsigned fromBits =
-                getElementTypeOrSelf(from.getType()).getIntOrFloatBitWidth();
-            Value v =
-                toBits > fromBits
-                    ? arith::ExtFOp::create(b, loc, to, from).getResult()
-                    : arith::TruncFOp::create(b, loc, to, from).getResult();
-            map.map(cast.getResult(), v);
-            return success();
+            return lowerFloatCast(cast);
           })
           .Case([&](tt::BitcastOp cast) -> LogicalResult {
             if (isPointerLike(cast.getType()) &&
@@ -604,6 +597,23 @@ LogicalResult KernelLowering::lowerWhile(scf::WhileOp op) {
 
 namespace {
 
+/// Lifts unstructured control flow in a `tt.func` body to scf ops; a path
+/// that cannot be taken ends with a `tt.return` of poison values.
+class TritonCFGToSCF : public ControlFlowToSCFTransformation {
+public:
+  FailureOr<Operation *> createUnreachableTerminator(Location loc,
+                                                     OpBuilder &builder,
+                                                     Region &region) override {
+    auto function = dyn_cast<tt::FuncOp>(region.getParentOp());
+    if (!function)
+      return failure();
+    SmallVector<Value> values;
+    for (Type type : function.getResultTypes())
+      values.push_back(ub::PoisonOp::create(builder, loc, type));
+    return tt::ReturnOp::create(builder, loc, values).getOperation();
+  }
+};
+
 struct ConvertTritonToFLIR
     : public flagtree::impl::ConvertTritonToFLIRBase<ConvertTritonToFLIR> {
   using Base::Base;
@@ -619,18 +629,38 @@ struct ConvertTritonToFLIR
     }
     module->setAttr("flir.target", description->toAttr(&getContext()));
 
+    // A `return` before the end of a function leaves unstructured control
+    // flow (cf.cond_br, cf.br) in its body: lifted to scf.if first.
+    bool failed = false;
+    for (tt::FuncOp function : module.getOps<tt::FuncOp>())
+      failed |= mlir::failed(liftControlFlow(function));
+    if (failed)
+      return signalPassFailure();
+
     // Private functions are `@triton.jit` helpers: lowered at their call
     // sites (CallLowering.cpp), then dropped.
     SmallVector<tt::FuncOp> kernels, helpers;
     for (tt::FuncOp function : module.getOps<tt::FuncOp>())
       (function.isPrivate() ? helpers : kernels).push_back(function);
-    bool failed = false;
     for (tt::FuncOp kernel : kernels)
       failed |= mlir::failed(convert(kernel, description->vectorWidthBits));
     if (failed)
       return signalPassFailure();
     for (tt::FuncOp helper : helpers)
       helper.erase();
+  }
+
+  LogicalResult liftControlFlow(tt::FuncOp function) {
+    if (function.isExternal() || function.getBody().hasOneBlock())
+      return success();
+    TritonCFGToSCF interface;
+    DominanceInfo dominance(function);
+    if (mlir::failed(
+            transformCFGToSCF(function.getBody(), interface, dominance)))
+      return function.emitError()
+             << "the control flow of this function (returns, branches) "
+                "cannot be made structured for the CPU lane";
+    return success();
   }
 
   LogicalResult convert(tt::FuncOp kernel, unsigned vectorWidthBits) {
