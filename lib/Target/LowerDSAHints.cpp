@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "flagtree/Target/Buffers.h"
 #include "flagtree/Target/Passes.h"
 #include "flagtree/Target/TargetDescription.h"
 
@@ -66,22 +67,6 @@ LocalMemory readTarget(DictionaryAttr target) {
   return local;
 }
 
-/// The allocation of this function that `value` is a view of, or null.
-Operation *bufferRoot(Value value) {
-  while (value) {
-    Operation *def = value.getDefiningOp();
-    if (!def)
-      return nullptr;
-    if (isa<memref::AllocOp, memref::AllocaOp>(def))
-      return def;
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      return nullptr;
-    value = view.getViewSource();
-  }
-  return nullptr;
-}
-
 /// Whether `op`, or an op nested in it, writes or frees memory other than
 /// the function's own buffers (an argument's memory, or unknown memory).
 bool writesOutsideBuffers(Operation *op) {
@@ -97,7 +82,7 @@ bool writesOutsideBuffers(Operation *op) {
       if (!isa<MemoryEffects::Write, MemoryEffects::Free>(instance.getEffect()))
         continue;
       Value value = instance.getValue();
-      if (!value || !bufferRoot(value))
+      if (!value || !flagtree::allocationRoot(value))
         return WalkResult::interrupt();
     }
     return WalkResult::advance();

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "flagtree/Target/Buffers.h"
 #include "flagtree/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -26,23 +27,6 @@ namespace flagtree::cpu {
 using namespace mlir;
 
 namespace {
-
-/// The allocation a memref value is a view of, or null when it is not a
-/// buffer of this function (a view of an argument, for instance).
-Operation *localRoot(Value value) {
-  while (value) {
-    Operation *def = value.getDefiningOp();
-    if (!def)
-      return nullptr;
-    if (isa<memref::AllocOp, memref::AllocaOp>(def))
-      return def;
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      return nullptr;
-    value = view.getViewSource();
-  }
-  return nullptr;
-}
 
 /// The source and target of a copy between memrefs.
 std::optional<std::pair<Value, Value>> copyOperands(Operation *op) {
@@ -95,7 +79,7 @@ bool writesOnlyLocalBuffers(Operation *op,
       if (!isa<MemoryEffects::Write, MemoryEffects::Free>(instance.getEffect()))
         continue;
       Value value = instance.getValue();
-      Operation *root = value ? localRoot(value) : nullptr;
+      Operation *root = value ? flagtree::allocationRoot(value) : nullptr;
       if (!root || kept.contains(root))
         return WalkResult::interrupt();
     }
@@ -184,7 +168,7 @@ std::optional<Candidate> matchStore(linalg::GenericOp generic) {
     candidate.sizes = getAsIndexOpFoldResult(generic.getContext(),
                                              alloc.getType().getShape());
   candidate.storedView = copied->second;
-  if (localRoot(candidate.storedView) ||
+  if (flagtree::allocationRoot(candidate.storedView) ||
       (subview && subview->getBlock() != generic->getBlock()) ||
       !innermostContiguous(candidate.storedView) ||
       candidate.storeCopy->getBlock() != generic->getBlock() ||
@@ -252,7 +236,8 @@ std::optional<LoadedBuffer> matchLoad(const Candidate &candidate,
     loaded.view = copied->first;
     loaded.loading.push_back(copy);
   }
-  if (!copy || localRoot(loaded.view) || !innermostContiguous(loaded.view))
+  if (!copy || flagtree::allocationRoot(loaded.view) ||
+      !innermostContiguous(loaded.view))
     return std::nullopt;
   // All in the generic's block, before it; fills before the copy.
   Block *block = generic->getBlock();
@@ -388,7 +373,7 @@ struct CPUBypassTileBuffers
       // Any other memref the generic reads must be a buffer of this
       // function (it cannot overlap the stored view) of which the
       // generic's new, smaller domain takes the leading part.
-      Operation *root = localRoot(operand->get());
+      Operation *root = flagtree::allocationRoot(operand->get());
       auto type = cast<MemRefType>(operand->get().getType());
       if (!root || !type.hasStaticShape() ||
           !innermostContiguous(operand->get()) ||
