@@ -201,29 +201,14 @@ public:
   /// Whether `value` is the same at every iteration: defined outside the
   /// loop, or by side-effect-free ops of its body from such values.
   bool invariant(Value value) const {
-    if (loop.isDefinedOutsideOfLoop(value))
-      return true;
-    Operation *op = value.getDefiningOp();
-    if (!op || op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
-        !isMemoryEffectFree(op))
-      return false;
-    return llvm::all_of(op->getOperands(),
-                        [&](Value v) { return invariant(v); });
+    return computedFrom(value, /*perIteration=*/false);
   }
 
   /// Whether `value` depends, inside the loop, only on side-effect-free
   /// ops of the loop's body, its induction variable and loop-carried
   /// values that grow by a fixed amount.
   bool canRebuild(Value value) const {
-    if (loop.isDefinedOutsideOfLoop(value) || value == loop.getInductionVar() ||
-        deltas.count(value))
-      return true;
-    Operation *op = value.getDefiningOp();
-    if (!op || op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
-        !isMemoryEffectFree(op))
-      return false;
-    return llvm::all_of(op->getOperands(),
-                        [&](Value v) { return canRebuild(v); });
+    return computedFrom(value, /*perIteration=*/true);
   }
 
   /// Maps the induction variable to `iv` and every growing loop-carried
@@ -261,6 +246,23 @@ public:
   }
 
 private:
+  /// Whether `value` is computed, by side-effect-free ops of the loop's
+  /// body, from values defined outside the loop and, with `perIteration`,
+  /// also from the induction variable and the growing loop-carried values.
+  bool computedFrom(Value value, bool perIteration) const {
+    if (loop.isDefinedOutsideOfLoop(value))
+      return true;
+    if (perIteration &&
+        (value == loop.getInductionVar() || deltas.count(value)))
+      return true;
+    Operation *op = value.getDefiningOp();
+    if (!op || op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
+        !isMemoryEffectFree(op))
+      return false;
+    return llvm::all_of(op->getOperands(),
+                        [&](Value v) { return computedFrom(v, perIteration); });
+  }
+
   mutable scf::ForOp loop;
   llvm::DenseMap<Value, Value> deltas;
 };
