@@ -589,24 +589,6 @@ def test_div_rn_fdiv():
 
 
 @triton.jit
-def sqrt_rn_kernel(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
-    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
-    m = offs < n
-    tl.store(out_ptr + offs, tl.sqrt_rn(tl.load(x_ptr + offs, mask=m)), mask=m)
-
-
-def test_sqrt_rn():
-    """sqrt_rn is correctly rounded (bit-exact against IEEE sqrt)."""
-    n = 200
-    x = torch.rand(n) * 4
-    out = torch.empty(n)
-    sqrt_rn_kernel[(triton.cdiv(n, 64),)](x, out, n, BLOCK=64)
-    # Exact reference: the f64 square root rounded once to f32 (f64 has more
-    # than twice f32's precision). torch's own f32 sqrt is not exact here.
-    assert torch.equal(out, x.double().sqrt().float())
-
-
-@triton.jit
 def umulhi_kernel(x_ptr, y_ptr, out_ptr, N: tl.constexpr):
     offs = tl.arange(0, N)
     tl.store(out_ptr + offs, tl.umulhi(tl.load(x_ptr + offs), tl.load(y_ptr + offs)))
