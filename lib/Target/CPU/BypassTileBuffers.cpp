@@ -108,7 +108,7 @@ struct LoadedBuffer {
 /// What the rewrite of one generic needs.
 struct Candidate {
   linalg::GenericOp generic;
-  Operation *storeCopy;
+  Operation *storeCopy = nullptr;
   Value storedView;
   SmallVector<OpFoldResult> sizes;
   SmallVector<LoadedBuffer> loaded;
