@@ -80,6 +80,15 @@ FLAGTREE_CPU_EXPORT int flagtree_cpu_launch_checked(
     flagtree_cpu_kernel *kernel, void **args, const int64_t *extents,
     uint32_t grid_x, uint32_t grid_y, uint32_t grid_z, uint32_t num_threads);
 
+/// Whether flagtree_cpu_launch with these arguments and grid would run the
+/// kernel's copy with non-temporal (streaming) stores: the launch stores
+/// at least a quarter of the last-level cache, every pointer is 32-byte
+/// aligned, and FLAGTREE_CPU_STREAM_STORES (auto, always or never; read
+/// when the kernel was compiled) allows it.
+FLAGTREE_CPU_EXPORT int flagtree_cpu_streams(const flagtree_cpu_kernel *kernel,
+                                             void **args, uint32_t grid_x,
+                                             uint32_t grid_y, uint32_t grid_z);
+
 /// Frees a compiled kernel.
 FLAGTREE_CPU_EXPORT void flagtree_cpu_free(flagtree_cpu_kernel *kernel);
 

@@ -9,6 +9,7 @@
 #include "Checked.h"
 #include "JITRuntime.h"
 #include "Sanitizer.h"
+#include "Streaming.h"
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h"
 #include "flagtree/Target/CPU/Passes.h"
 #include "flagtree/Target/TTIRText.h"
@@ -36,6 +37,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -44,6 +46,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sched.h>
 #include <string>
 #include <thread>
@@ -66,6 +69,12 @@ struct flagtree_cpu_kernel {
   std::unique_ptr<MLIRContext> context;
   std::unique_ptr<ExecutionEngine> engine;
   void (*entry)(void **) = nullptr;
+  /// The copy with non-temporal stores (Streaming.h), or null.
+  void (*streamEntry)(void **) = nullptr;
+  /// Bytes one program stores at least; what a launch streams by.
+  uint64_t storedBytes = 0;
+  /// Bytes a launch must store to run streamEntry; none: never.
+  std::optional<uint64_t> streamThreshold;
   std::string name;
   std::string signature;
   std::vector<ArgumentSlot> slots;
@@ -182,10 +191,21 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   }
   flagtree::tt::FuncOp entry = kernels.front();
   result->name = entry.getSymName().str();
+  llvm::SmallVector<bool> pointerSlots;
   for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes())) {
     result->signature += (i ? "," : "") + typeName(type);
-    result->slots.push_back({isa<flagtree::tt::PointerType>(type)});
+    pointerSlots.push_back(isa<flagtree::tt::PointerType>(type));
+    result->slots.push_back({pointerSlots.back()});
   }
+  llvm::Expected<std::optional<uint64_t>> threshold =
+      flagtree::cpu::streamingThreshold();
+  if (!threshold) {
+    diagStream << name << ": error: " << llvm::toString(threshold.takeError())
+               << "\n";
+    return fail();
+  }
+  result->streamThreshold = *threshold;
+  result->storedBytes = flagtree::cpu::storedBytesPerProgram(*module);
 
   std::string spec = targetOption(options);
   std::string error;
@@ -218,6 +238,9 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   flagtree::cpu::buildCPUPipeline(pm, *target, spec, result->checked);
   if (failed(pm.run(*module)))
     return fail();
+  bool streamingCopy = result->streamThreshold && result->storedBytes > 0;
+  if (streamingCopy)
+    flagtree::cpu::addStreamingCopy(*module, result->name, pointerSlots);
   if (dumpDir) {
     std::error_code error;
     llvm::raw_fd_ostream file(dumpBase + ".mlir", error);
@@ -249,10 +272,13 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
       /*optLevel=*/3, /*sizeLevel=*/0, machine->get());
   llvm::TargetMachine *targetMachine = machine->get();
   // `transformer` is a function_ref: the callable must outlive `create`.
+  auto streamingStores = std::make_shared<unsigned>(0);
   std::function<llvm::Error(llvm::Module *)> transform =
-      [optimize, dumpBase, targetMachine,
+      [optimize, dumpBase, targetMachine, streamingStores,
        sanitize = *sanitizer](llvm::Module *llvmModule) -> llvm::Error {
     llvm::Error error = optimize(llvmModule);
+    if (!error)
+      *streamingStores = flagtree::cpu::markStreamingStores(*llvmModule);
     // Instrumented after optimization, as clang does: the checks then cover
     // the accesses that really remain (vector and masked ones included).
     if (!error && sanitize == "address")
@@ -284,6 +310,17 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
     return fail();
   }
   result->entry = *function;
+  // A copy none of whose stores could stream is never run.
+  if (streamingCopy && *streamingStores > 0) {
+    auto copy = result->engine->lookupPacked(
+        result->name + flagtree::cpu::kStreamSuffix.str());
+    if (!copy) {
+      diagStream << name << ": error: " << llvm::toString(copy.takeError())
+                 << "\n";
+      return fail();
+    }
+    result->streamEntry = *copy;
+  }
   result->compileMs = std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - start)
                           .count();
@@ -366,11 +403,18 @@ namespace {
 /// several threads are serialized.
 ///
 /// Waking a sleeping thread takes tens of microseconds, more on a busy
-/// machine. So a worker joins a launch only while it is open: once the
-/// caller has run out of programs it closes the launch and waits only for
-/// the workers that joined, not for those still waking up. Between
-/// launches, workers (and a caller waiting for them) spin for a bounded
-/// time before they sleep, since kernels often run back to back.
+/// machine, and far more for a virtual machine's idle core. So a worker
+/// joins a launch only while it is open: once the caller has run out of
+/// programs it closes the launch and waits only for the workers that
+/// joined, not for those still waking up.
+///
+/// Between launches workers spin before they sleep, for as long as the
+/// launches' rhythm says the next one will come: one and a half times the
+/// gap before the last launch, at most FLAGTREE_CPU_SPIN_US (10 ms by
+/// default, about what GNU OpenMP's threads spin), at least 50 us. A
+/// program that launches kernels back to back with some host work in
+/// between finds its workers awake; one that launches now and then costs
+/// 50 us of spinning per launch.
 class WorkerPool {
 public:
   static WorkerPool &get() {
@@ -391,6 +435,14 @@ public:
   void run(unsigned threads, const std::function<void()> &work) {
     std::lock_guard<std::mutex> launch(launchMutex);
     unsigned helpers = threads - 1;
+    auto started = Clock::now();
+    if (finishedAt) {
+      auto gap = started - *finishedAt;
+      spin.store(
+          gap <= maxSpin()
+              ? std::clamp<Clock::duration>(gap + gap / 2, kMinSpin, maxSpin())
+              : std::min<Clock::duration>(kMinSpin, maxSpin()));
+    }
     {
       std::lock_guard<std::mutex> lock(mutex);
       while (workers.size() < helpers) {
@@ -408,25 +460,47 @@ public:
     // joined before is waited for (both sides are sequentially consistent).
     open.store(false);
     auto finished = [&] { return joined.load() == 0; };
-    if (!spinUntil(finished)) {
+    if (!spinUntil(finished, kMinSpin)) {
       std::unique_lock<std::mutex> lock(mutex);
       done.wait(lock, finished);
     }
+    finishedAt = Clock::now();
   }
 
 private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr Clock::duration kMinSpin = std::chrono::microseconds(50);
+
   WorkerPool() : owner(getpid()) {}
 
-  /// Spins (with a pause instruction) until `ready` or for at most
-  /// `kSpin`; never longer, so an idle process burns no CPU.
-  template <typename Ready> static bool spinUntil(Ready ready) {
-    constexpr auto kSpin = std::chrono::microseconds(50);
-    auto deadline = std::chrono::steady_clock::now() + kSpin;
+  /// The longest a worker spins between launches: FLAGTREE_CPU_SPIN_US
+  /// microseconds when set (0 and up), else 10 ms.
+  static Clock::duration maxSpin() {
+    static const Clock::duration value = [] {
+      Clock::duration fallback = std::chrono::milliseconds(10);
+      const char *text = std::getenv("FLAGTREE_CPU_SPIN_US");
+      if (!text)
+        return fallback;
+      char *end = nullptr;
+      long long micros = std::strtoll(text, &end, 10);
+      if (end == text || *end != '\0' || micros < 0)
+        return fallback;
+      return Clock::duration(
+          std::chrono::microseconds(std::min<long long>(micros, 1000 * 1000)));
+    }();
+    return value;
+  }
+
+  /// Spins (with a pause instruction) until `ready` or for at most `limit`;
+  /// never longer, so an idle process burns no CPU.
+  template <typename Ready>
+  static bool spinUntil(Ready ready, Clock::duration limit) {
+    auto deadline = Clock::now() + limit;
     for (unsigned i = 0;; ++i) {
       if (ready())
         return true;
       // The clock is read once every 64 pauses.
-      if ((i & 63) == 63 && std::chrono::steady_clock::now() > deadline)
+      if ((i & 63) == 63 && Clock::now() > deadline)
         return false;
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
@@ -440,7 +514,7 @@ private:
     uint64_t seen = 0;
     for (;;) {
       auto started = [&] { return generation.load() != seen; };
-      if (!spinUntil(started)) {
+      if (!spinUntil(started, spin.load())) {
         std::unique_lock<std::mutex> lock(mutex);
         wake.wait(lock, started);
       }
@@ -467,6 +541,10 @@ private:
   std::atomic<unsigned> wanted{0};
   std::atomic<bool> open{false};
   std::atomic<unsigned> joined{0};
+  /// How long workers spin after a launch (see the class comment).
+  std::atomic<Clock::duration> spin{kMinSpin};
+  /// When the last launch returned (under launchMutex).
+  std::optional<Clock::time_point> finishedAt;
 };
 
 /// FLAGTREE_CPU_THREADS when set to a positive number, else the cores this
@@ -495,6 +573,24 @@ namespace {
 /// assertion or bounds check stopped.
 thread_local std::string lastLaunchError;
 
+/// Whether a launch of `programs` programs with `args` runs the kernel's
+/// streaming copy (Streaming.h), which assumes every pointer 32-byte
+/// aligned.
+bool runsStreamingCopy(const flagtree_cpu_kernel &kernel, void **args,
+                       uint64_t programs) {
+  if (!kernel.streamEntry ||
+      !flagtree::cpu::launchStreams(programs, kernel.storedBytes,
+                                    kernel.streamThreshold))
+    return false;
+  for (auto [i, slot] : llvm::enumerate(kernel.slots))
+    if (slot.pointer &&
+        reinterpret_cast<uintptr_t>(*static_cast<void **>(args[i])) %
+                flagtree::cpu::kStreamAlignment !=
+            0)
+      return false;
+  return true;
+}
+
 /// Runs the grid; `extents` are a checked launch's (see
 /// flagtree_cpu_launch_checked), else null.
 int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
@@ -520,6 +616,8 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
   if (num_threads == 0)
     num_threads = defaultThreads();
   uint64_t workers = std::min<uint64_t>(num_threads, programs);
+  bool streaming = runsStreamingCopy(*kernel, args, programs);
+  void (*entry)(void **) = streaming ? kernel->streamEntry : kernel->entry;
 
   // Threads take runs of consecutive programs: fewer atomic operations on
   // one shared cache line, and each thread streams through neighbouring
@@ -531,6 +629,11 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
     // What this thread's programs check their accesses against.
     flagtree::cpu::CheckedExtents *outer = flagtree::cpu::currentExtents();
     flagtree::cpu::setCurrentExtents(kernel->checked ? &checked : nullptr);
+    auto finishThread = [&] {
+      flagtree::cpu::setCurrentExtents(outer);
+      if (streaming)
+        flagtree::cpu::fenceStreamingStores();
+    };
     for (uint64_t first = next.fetch_add(run, std::memory_order_relaxed);
          first < programs && !failure.failed();
          first = next.fetch_add(run, std::memory_order_relaxed)) {
@@ -539,13 +642,13 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
         uint32_t x = p % grid_x;
         uint32_t y = (p / grid_x) % grid_y;
         uint32_t z = p / (uint64_t(grid_x) * grid_y);
-        if (!frame.run(kernel->entry, x, y, z, failure)) {
-          flagtree::cpu::setCurrentExtents(outer);
+        if (!frame.run(entry, x, y, z, failure)) {
+          finishThread();
           return;
         }
       }
     }
-    flagtree::cpu::setCurrentExtents(outer);
+    finishThread();
   };
   // One program (or one thread) runs on the caller's thread alone.
   if (workers == 1) {
@@ -557,6 +660,13 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
 }
 
 } // namespace
+
+extern "C" int flagtree_cpu_streams(const flagtree_cpu_kernel *kernel,
+                                    void **args, uint32_t grid_x,
+                                    uint32_t grid_y, uint32_t grid_z) {
+  return kernel &&
+         runsStreamingCopy(*kernel, args, uint64_t(grid_x) * grid_y * grid_z);
+}
 
 extern "C" const char *flagtree_cpu_launch_error(void) {
   return lastLaunchError.c_str();

@@ -72,6 +72,10 @@ def _lib() -> ctypes.CDLL:
     lib.flagtree_cpu_launch.restype = ctypes.c_int
     lib.flagtree_cpu_launch_error.argtypes = []
     lib.flagtree_cpu_launch_error.restype = ctypes.c_char_p
+    lib.flagtree_cpu_streams.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)] + [
+        ctypes.c_uint32
+    ] * 3
+    lib.flagtree_cpu_streams.restype = ctypes.c_int
     lib.flagtree_cpu_checked.argtypes = [ctypes.c_void_p]
     lib.flagtree_cpu_checked.restype = ctypes.c_int
     lib.flagtree_cpu_launch_checked.argtypes = [
@@ -161,16 +165,29 @@ class CPUKernel:
     ) -> None:
         """Runs the grid; ``num_threads`` 0 uses every core. ``names`` (the
         arguments' names) only serve error messages."""
+        values, pointers = self._pack(args)
+        if self.checked:
+            self._launch_checked(grid, args, pointers, num_threads, names)
+            return
+        self._raise_for(_lib().flagtree_cpu_launch(self.handle, pointers, *grid, num_threads))
+
+    def _pack(self, args: list):
+        """The arguments' values and the array of pointers to them that the
+        C API takes (the values must outlive the array's use)."""
         if len(args) != len(self.signature):
             raise TypeError(f"kernel takes {len(self.signature)} arguments, got {len(args)}")
         values = [convert(arg) for convert, arg in zip(self._converters, args, strict=True)]
         pointers = (ctypes.c_void_p * len(values))(
             *[ctypes.cast(ctypes.byref(v), ctypes.c_void_p) for v in values]
         )
-        if self.checked:
-            self._launch_checked(grid, args, pointers, num_threads, names)
-            return
-        self._raise_for(_lib().flagtree_cpu_launch(self.handle, pointers, *grid, num_threads))
+        return values, pointers
+
+    def streams(self, grid: tuple[int, int, int], args: list) -> bool:
+        """Whether launching ``grid`` with ``args`` would run the kernel's
+        copy with streaming (non-temporal) stores: see
+        FLAGTREE_CPU_STREAM_STORES in docs/cpu-lane.md."""
+        values, pointers = self._pack(args)
+        return bool(_lib().flagtree_cpu_streams(self.handle, pointers, *grid))
 
     @staticmethod
     def _extent(arg) -> tuple[int, int]:
@@ -227,7 +244,9 @@ def compile_ttir(text: str, source_name: str, options: str = "") -> CPUKernel:
     ``options``: ``target=host`` (default) or ``target={...JSON...}``."""
     # The bounds-checked mode is read when a kernel compiles: part of the key.
     checked = "bounds_check" if bounds_check_requested() else ""
-    key = hashlib.sha256(f"{options}\0{checked}\0{text}".encode()).hexdigest()
+    # So is the streaming-store setting (what copies the kernel gets).
+    stream = os.environ.get("FLAGTREE_CPU_STREAM_STORES", "")
+    key = hashlib.sha256(f"{options}\0{checked}\0{stream}\0{text}".encode()).hexdigest()
     with _compiled_lock:
         kernel = _compiled.get(key)
     if kernel is not None:
