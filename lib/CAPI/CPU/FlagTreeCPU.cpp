@@ -38,6 +38,7 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -410,11 +411,12 @@ namespace {
 ///
 /// Between launches workers spin before they sleep, for as long as the
 /// launches' rhythm says the next one will come: one and a half times the
-/// gap before the last launch, at most FLAGTREE_CPU_SPIN_US (10 ms by
-/// default, about what GNU OpenMP's threads spin), at least 50 us. A
-/// program that launches kernels back to back with some host work in
-/// between finds its workers awake; one that launches now and then costs
-/// 50 us of spinning per launch.
+/// longest of the gaps before the last eight launches that were shorter
+/// than FLAGTREE_CPU_SPIN_US (10 ms by default, about what GNU OpenMP's
+/// threads spin), within 50 us and that limit. A program that launches
+/// kernels in sequence with some host work in between finds its workers
+/// awake (even after one launch that followed its predecessor at once);
+/// one that launches now and then costs 50 us of spinning per launch.
 class WorkerPool {
 public:
   static WorkerPool &get() {
@@ -437,11 +439,13 @@ public:
     unsigned helpers = threads - 1;
     auto started = Clock::now();
     if (finishedAt) {
-      auto gap = started - *finishedAt;
+      gaps[nextGap++ % gaps.size()] = started - *finishedAt;
+      Clock::duration longest{0};
+      for (Clock::duration gap : gaps)
+        if (gap <= maxSpin())
+          longest = std::max(longest, gap);
       spin.store(
-          gap <= maxSpin()
-              ? std::clamp<Clock::duration>(gap + gap / 2, kMinSpin, maxSpin())
-              : std::min<Clock::duration>(kMinSpin, maxSpin()));
+          std::min(std::max(longest + longest / 2, kMinSpin), maxSpin()));
     }
     {
       std::lock_guard<std::mutex> lock(mutex);
@@ -543,8 +547,11 @@ private:
   std::atomic<unsigned> joined{0};
   /// How long workers spin after a launch (see the class comment).
   std::atomic<Clock::duration> spin{kMinSpin};
-  /// When the last launch returned (under launchMutex).
+  /// When the last launch returned, and the gaps before the last launches
+  /// (under launchMutex; a gap never measured counts as none).
   std::optional<Clock::time_point> finishedAt;
+  std::array<Clock::duration, 8> gaps{};
+  unsigned nextGap = 0;
 };
 
 /// FLAGTREE_CPU_THREADS when set to a positive number, else the cores this
