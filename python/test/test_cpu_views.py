@@ -303,3 +303,53 @@ def test_tiles_in_a_loop(shift) -> None:
         expected[shift + start : shift + end] = torch.sigmoid(expected[start:end].clone())
     _looped_kernel[(1,)](x, out, n, BLOCK=128)
     torch.testing.assert_close(memory, expected)
+
+
+@triton.jit
+def _normalize_rows(x_ptr, out_ptr, stride, cols, BLOCK: tl.constexpr):
+    # The row is read three times: two reductions and the output.
+    row = tl.program_id(0)
+    c = tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + row * stride + c, mask=c < cols, other=0.0)
+    mean = tl.sum(x, axis=0) / cols
+    centered = tl.where(c < cols, x - mean, 0.0)
+    rstd = 1.0 / tl.sqrt(tl.sum(centered * centered, axis=0) / cols + 1e-5)
+    tl.store(out_ptr + row * stride + c, (x - mean) * rstd, mask=c < cols)
+
+
+def _normalized(x: torch.Tensor) -> torch.Tensor:
+    return torch.nn.functional.layer_norm(x, (x.shape[1],), eps=1e-5)
+
+
+@pytest.mark.parametrize("cols", [256, 255, 100, 1])
+def test_rows_read_several_times_from_memory_or_their_copy(cols) -> None:
+    # cols == BLOCK: the reductions read the row in memory; fewer: the
+    # masked copy with its padding. Memory past each row is left alone.
+    rows, stride = 37, 300
+    x = torch.randn(rows, stride)
+    out = torch.full((rows, stride), 5.0)
+    _normalize_rows[(rows,)](x, out, stride, cols, BLOCK=256)
+    torch.testing.assert_close(out[:, :cols], _normalized(x[:, :cols]), rtol=1e-4, atol=1e-4)
+    assert torch.equal(out[:, cols:], torch.full((rows, stride - cols), 5.0))
+
+
+def test_rows_read_several_times_in_place() -> None:
+    # Every read of a row happens before its store, in place too.
+    rows, cols = 64, 256
+    x = torch.randn(rows, cols)
+    expected = _normalized(x)
+    _normalize_rows[(rows,)](x, x, cols, cols, BLOCK=256)
+    torch.testing.assert_close(x, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_rows_read_several_times_are_read_from_memory(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("FLAGTREE_CPU_DUMP", str(tmp_path))
+    monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path / "cache"))
+    x = torch.randn(4, 128)
+    out = torch.empty(4, 128)
+    _normalize_rows[(4,)](x, out, 128, 128, BLOCK=128)
+    torch.testing.assert_close(out, _normalized(x), rtol=1e-4, atol=1e-4)
+    passes = (tmp_path / "_normalize_rows.passes.mlir").read_text()
+    after = passes.split("(flagtree-cpu-forward-loaded-tiles)", 1)[1]
+    after = after.split("// -----//", 1)[0]
+    assert "scf.if" in after and "memref.cast" in after

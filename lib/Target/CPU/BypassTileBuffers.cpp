@@ -8,19 +8,26 @@
 // extent, guarded by a run-time check that the memory it writes does not
 // overlap the memory it reads; when it does, the buffered form runs.
 //
+// flagtree-cpu-forward-loaded-tiles, in the same file for the same
+// matching helpers, lets the readers of a tile loaded once and read several
+// times read the loaded view instead of the copy.
+//
 //===----------------------------------------------------------------------===//
 
 #include "flagtree/Target/Buffers.h"
 #include "flagtree/Target/CPU/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace flagtree::cpu {
 #define GEN_PASS_DEF_CPUBYPASSTILEBUFFERS
+#define GEN_PASS_DEF_CPUFORWARDLOADEDTILES
 #include "flagtree/Target/CPU/Passes.h.inc"
 } // namespace flagtree::cpu
 
@@ -475,6 +482,243 @@ struct CPUBypassTileBuffers
     Operation *terminator = branch.elseBlock()->getTerminator();
     for (Operation *op : candidate.moved)
       op->moveBefore(terminator);
+  }
+};
+
+/// How the tile buffer `alloc` is loaded: fills (of the whole buffer or of
+/// a subview used by nothing else), then one copy from a view of an
+/// argument into the whole buffer or a leading subview of it.
+struct TileLoad {
+  Operation *copy = nullptr;
+  Value view;
+  /// The copy's target subview, or null when it fills the whole tile.
+  memref::SubViewOp head;
+  /// The fills and subviews that load the buffer with the copy.
+  SmallVector<Operation *> loading;
+  /// Every other use: the readers.
+  SmallVector<OpOperand *> reads;
+  /// The type readers see the loaded view as: the tile's static shape with
+  /// the view's strides and offset.
+  MemRefType sourceType;
+};
+
+/// The type of the view `op` of a tile rebuilt over a memref of type
+/// `source`, or null when it cannot be rebuilt.
+MemRefType rebuiltViewType(Operation *op, MemRefType source) {
+  if (auto expand = dyn_cast<memref::ExpandShapeOp>(op)) {
+    FailureOr<MemRefType> type = memref::ExpandShapeOp::computeExpandedType(
+        source, expand.getType().getShape(), expand.getReassociationIndices());
+    return succeeded(type) ? *type : MemRefType();
+  }
+  if (auto subview = dyn_cast<memref::SubViewOp>(op)) {
+    if (subview.getType().getRank() != subview.getSourceType().getRank())
+      return MemRefType();
+    return memref::SubViewOp::inferResultType(source, subview.getMixedOffsets(),
+                                              subview.getMixedSizes(),
+                                              subview.getMixedStrides());
+  }
+  return MemRefType();
+}
+
+/// Whether `use` (of the tile, of type `source` once forwarded, or of a
+/// view of it) only reads, in an op forwarding can rewrite. Matmuls are not
+/// among them: they keep their packed copies.
+bool onlyReads(OpOperand &use, MemRefType source) {
+  Operation *user = use.getOwner();
+  if (auto generic = dyn_cast<linalg::GenericOp>(user))
+    return generic.isDpsInput(&use);
+  if (auto reduce = dyn_cast<linalg::ReduceOp>(user))
+    return reduce.isDpsInput(&use);
+  if (isa<memref::LoadOp, vector::TransferReadOp, vector::LoadOp>(user))
+    return true;
+  MemRefType rebuilt = rebuiltViewType(user, source);
+  return rebuilt &&
+         llvm::all_of(user->getResult(0).getUses(), [&](OpOperand &inner) {
+           return onlyReads(inner, rebuilt);
+         });
+}
+
+std::optional<TileLoad> matchTileLoad(memref::AllocOp alloc) {
+  MemRefType tileType = alloc.getType();
+  if (!tileType.hasStaticShape() || alloc->hasAttr("flir.packed"))
+    return std::nullopt;
+  TileLoad load;
+  Value buffer = alloc.getResult();
+  SmallVector<OpOperand *> others;
+  for (OpOperand &use : buffer.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto fill = dyn_cast<linalg::FillOp>(user);
+        fill && fill.getDpsInits()[0] == buffer) {
+      load.loading.push_back(fill);
+      continue;
+    }
+    if (auto view = dyn_cast<memref::SubViewOp>(user);
+        view && view->hasOneUse()) {
+      Operation *only = *view->user_begin();
+      if (auto fill = dyn_cast<linalg::FillOp>(only);
+          fill && fill.getDpsInits()[0] == view.getResult()) {
+        load.loading.push_back(view);
+        load.loading.push_back(fill);
+        continue;
+      }
+      auto copied = copyOperands(only);
+      if (copied && copied->second == view.getResult() &&
+          isLeadingSubview(view, buffer)) {
+        if (load.copy)
+          return std::nullopt;
+        load.copy = only;
+        load.head = view;
+        load.view = copied->first;
+        load.loading.push_back(view);
+        load.loading.push_back(only);
+        continue;
+      }
+    }
+    if (auto copied = copyOperands(user); copied && copied->second == buffer) {
+      if (load.copy)
+        return std::nullopt;
+      load.copy = user;
+      load.view = copied->first;
+      load.loading.push_back(user);
+      continue;
+    }
+    others.push_back(&use);
+  }
+  if (!load.copy || others.empty() || flagtree::allocationRoot(load.view) ||
+      !innermostContiguous(load.view))
+    return std::nullopt;
+  auto viewType = cast<MemRefType>(load.view.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (viewType.getRank() != tileType.getRank() ||
+      viewType.getElementType() != tileType.getElementType() ||
+      failed(viewType.getStridesAndOffset(strides, offset)))
+    return std::nullopt;
+  load.sourceType = MemRefType::get(
+      tileType.getShape(), tileType.getElementType(),
+      StridedLayoutAttr::get(alloc.getContext(), ShapedType::kDynamic, strides),
+      viewType.getMemorySpace());
+  if (!memref::CastOp::areCastCompatible(viewType, load.sourceType) ||
+      !memref::CastOp::areCastCompatible(tileType, load.sourceType))
+    return std::nullopt;
+  for (OpOperand *use : others) {
+    if (!onlyReads(*use, load.sourceType))
+      return std::nullopt;
+    load.reads.push_back(use);
+  }
+  // Loads, then reads, all in one block; fills before the copy.
+  Block *block = load.copy->getBlock();
+  for (Operation *op : load.loading)
+    if (op->getBlock() != block ||
+        (isa<linalg::FillOp>(op) && !op->isBeforeInBlock(load.copy)))
+      return std::nullopt;
+  for (OpOperand *read : load.reads) {
+    Operation *reader = block->findAncestorOpInBlock(*read->getOwner());
+    if (!reader || !load.copy->isBeforeInBlock(reader))
+      return std::nullopt;
+  }
+  llvm::sort(load.loading,
+             [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
+  return load;
+}
+
+/// Points the use `read` of the tile at `source` (of the type
+/// onlyReads checked), rebuilding the views in between.
+void redirect(OpBuilder &b, OpOperand &read, Value source) {
+  Operation *user = read.getOwner();
+  MemRefType type = rebuiltViewType(user, cast<MemRefType>(source.getType()));
+  if (!type) {
+    read.set(source);
+    return;
+  }
+  b.setInsertionPoint(user);
+  Value rebuilt;
+  if (auto expand = dyn_cast<memref::ExpandShapeOp>(user))
+    rebuilt = memref::ExpandShapeOp::create(b, user->getLoc(), type, source,
+                                            expand.getReassociationIndices(),
+                                            expand.getMixedOutputShape());
+  else if (auto subview = dyn_cast<memref::SubViewOp>(user))
+    rebuilt = memref::SubViewOp::create(
+        b, user->getLoc(), type, source, subview.getMixedOffsets(),
+        subview.getMixedSizes(), subview.getMixedStrides());
+  for (OpOperand &use :
+       llvm::make_early_inc_range(user->getResult(0).getUses()))
+    redirect(b, use, rebuilt);
+  user->erase();
+}
+
+struct CPUForwardLoadedTiles
+    : public flagtree::cpu::impl::CPUForwardLoadedTilesBase<
+          CPUForwardLoadedTiles> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<memref::AllocOp> allocs;
+    getOperation().walk(
+        [&](memref::AllocOp alloc) { allocs.push_back(alloc); });
+    for (memref::AllocOp alloc : allocs)
+      if (std::optional<TileLoad> load = matchTileLoad(alloc))
+        if (argumentsUnchanged(*load))
+          forward(alloc, *load);
+  }
+
+  /// Whether nothing writes memory outside the function's buffers between
+  /// the copy and the tile's last reader (which itself only reads it).
+  static bool argumentsUnchanged(const TileLoad &load) {
+    Block *block = load.copy->getBlock();
+    Operation *last = load.copy;
+    for (OpOperand *read : load.reads) {
+      Operation *reader = block->findAncestorOpInBlock(*read->getOwner());
+      if (last->isBeforeInBlock(reader))
+        last = reader;
+    }
+    llvm::SmallPtrSet<Operation *, 1> none;
+    for (Operation *op = load.copy->getNextNode(); op != last;
+         op = op->getNextNode())
+      if (!writesOnlyLocalBuffers(op, none))
+        return false;
+    return writesOnlyLocalBuffers(last, none);
+  }
+
+  void forward(memref::AllocOp alloc, TileLoad &load) {
+    Location loc = load.copy->getLoc();
+    OpBuilder b(load.copy);
+    MemRefType type = load.sourceType;
+    Value source;
+    if (!load.head) {
+      // The whole tile is copied: its readers read the view, always.
+      source =
+          load.view.getType() == type
+              ? load.view
+              : memref::CastOp::create(b, loc, type, load.view).getResult();
+    } else {
+      // A clamped copy: the view is the tile when no dimension is clamped.
+      Value whole = arith::ConstantIntOp::create(b, loc, 1, 1);
+      for (auto [size, dim] :
+           llvm::zip(load.head.getMixedSizes(), alloc.getType().getShape())) {
+        Value value = getValueOrCreateConstantIndexOp(b, loc, size);
+        Value full = arith::ConstantIndexOp::create(b, loc, dim);
+        whole = arith::AndIOp::create(
+            b, loc, whole,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, value,
+                                  full));
+      }
+      auto branch = scf::IfOp::create(b, loc, TypeRange{type}, whole, true);
+      b.setInsertionPointToStart(branch.thenBlock());
+      scf::YieldOp::create(
+          b, loc, ValueRange{memref::CastOp::create(b, loc, type, load.view)});
+      b.setInsertionPointToStart(branch.elseBlock());
+      auto yield = scf::YieldOp::create(
+          b, loc, ValueRange{memref::CastOp::create(b, loc, type, alloc)});
+      for (Operation *op : load.loading)
+        op->moveBefore(yield);
+      source = branch.getResult(0);
+    }
+    for (OpOperand *read : load.reads)
+      redirect(b, *read, source);
+    if (!load.head)
+      for (Operation *op : llvm::reverse(load.loading))
+        op->erase();
   }
 };
 

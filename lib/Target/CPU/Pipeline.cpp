@@ -47,6 +47,8 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   // Element-wise ops read the loaded views and write the stored one
   // instead of streaming tiles through buffers (guarded at run time).
   pm.addNestedPass<func::FuncOp>(createCPUBypassTileBuffers());
+  // Tiles read several times are read where they were loaded from.
+  pm.addNestedPass<func::FuncOp>(createCPUForwardLoadedTiles());
   // Matmuls keep blocks of C in registers over their K loop.
   CPUMatmulMicroKernelOptions microKernel;
   microKernel.vectorWidthBits = target.vectorWidthBits;

@@ -60,6 +60,57 @@ def CPUBypassTileBuffers : Pass<"flagtree-cpu-bypass-tile-buffers",
   ];
 }
 
+def CPUForwardLoadedTiles : Pass<"flagtree-cpu-forward-loaded-tiles",
+                                 "::mlir::func::FuncOp"> {
+  let summary = "Read loaded tiles from memory instead of a copy";
+  let description = [{
+    Runs after flagtree-cpu-bypass-tile-buffers. A tile that a program
+    loads once and reads several times (a row that a layer norm reduces
+    twice and then normalizes) is a copy of a view of an argument into a
+    tile buffer: each program first streams its row through that copy.
+    When nothing between the copy and the tile's last reader writes memory
+    outside the function's own buffers, the readers (`linalg.generic`,
+    `linalg.reduce`, loads, and views of the tile that only they use) read
+    the view itself.
+
+    A masked load copies a clamped extent and fills the rest with the
+    load's `other` value; there the view is read only when, at run time,
+    the extent is the whole tile, and the copy runs otherwise. Tiles that
+    a hint packed (`flir.packed`) and tiles that matmuls read keep their
+    copies.
+
+    Before:
+
+    ```mlir
+    %t = memref.alloc() : memref<1024xf32>
+    linalg.fill ins(%zero : f32) outs(%tail : memref<?xf32, ...>)
+    linalg.copy ins(%row : memref<?xf32, strided<[1], offset: ?>>)
+                outs(%head : memref<?xf32, strided<[1]>>)
+    linalg.generic ... ins(%t : memref<1024xf32>) ...
+    ```
+
+    After:
+
+    ```mlir
+    %whole = arith.cmpi eq, %n, %c1024 : index
+    %src = scf.if %whole -> (memref<1024xf32, strided<[1], offset: ?>>) {
+      %v = memref.cast %row : ... to memref<1024xf32, strided<[1], offset: ?>>
+      scf.yield %v
+    } else {
+      linalg.fill ...
+      linalg.copy ...
+      %c = memref.cast %t : memref<1024xf32> to memref<1024xf32, strided<[1], offset: ?>>
+      scf.yield %c
+    }
+    linalg.generic ... ins(%src : memref<1024xf32, strided<[1], offset: ?>>) ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def CPUVectorizeLinalg : Pass<"flagtree-cpu-vectorize-linalg",
                               "::mlir::func::FuncOp"> {
   let summary = "Tile bufferized linalg ops to register-sized vectors";
