@@ -3,6 +3,7 @@
 #include "flagtree/Target/Buffers.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -20,4 +21,27 @@ Operation *flagtree::allocationRoot(Value value) {
     value = view.getViewSource();
   }
   return nullptr;
+}
+
+bool flagtree::writesOutsideBuffers(
+    Operation *op, const llvm::SmallPtrSetImpl<Operation *> *watched) {
+  WalkResult result = op->walk([&](Operation *nested) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!effects)
+      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &instance : instances) {
+      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(instance.getEffect()))
+        continue;
+      Value value = instance.getValue();
+      Operation *root = value ? allocationRoot(value) : nullptr;
+      if (!root || (watched && watched->contains(root)))
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return result.wasInterrupted();
 }

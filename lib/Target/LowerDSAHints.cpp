@@ -67,29 +67,6 @@ LocalMemory readTarget(DictionaryAttr target) {
   return local;
 }
 
-/// Whether `op`, or an op nested in it, writes or frees memory other than
-/// the function's own buffers (an argument's memory, or unknown memory).
-bool writesOutsideBuffers(Operation *op) {
-  WalkResult result = op->walk([](Operation *nested) {
-    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
-    if (!effects)
-      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
-                 ? WalkResult::advance()
-                 : WalkResult::interrupt();
-    SmallVector<MemoryEffects::EffectInstance> instances;
-    effects.getEffects(instances);
-    for (const MemoryEffects::EffectInstance &instance : instances) {
-      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(instance.getEffect()))
-        continue;
-      Value value = instance.getValue();
-      if (!value || !flagtree::allocationRoot(value))
-        return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return result.wasInterrupted();
-}
-
 /// Whether the uses of `buffer` (through subviews) are ops that take a
 /// memref of any memory space and layout, so that it can be replaced.
 bool replaceable(Value buffer) {
@@ -375,7 +352,7 @@ struct LowerDSAHints
       why = "the tile's address at a later iteration cannot be computed "
             "ahead (it depends on a value the loop computes otherwise than "
             "by a fixed step)";
-    else if (needsNoWrites && writesOutsideBuffers(loop))
+    else if (needsNoWrites && flagtree::writesOutsideBuffers(loop))
       why = "the loop writes memory, which a copy issued ahead could miss";
     if (why.empty())
       return loop;
@@ -479,7 +456,7 @@ struct LowerDSAHints
         return v == copy.getDpsInputs()[0] || v == dest || v == tag ||
                v == buffer.getResult();
       });
-      if (defines || writesOutsideBuffers(op)) {
+      if (defines || flagtree::writesOutsideBuffers(op)) {
         after = op;
         break;
       }

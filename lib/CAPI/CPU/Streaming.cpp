@@ -80,8 +80,8 @@ llvm::Expected<std::optional<uint64_t>> flagtree::cpu::streamingThreshold() {
   // A quarter of the last-level cache: where, on the development machine,
   // a kernel streaming its output followed by one reading it back stops
   // being slower than with ordinary stores (docs/performance.md). 8 MiB
-  // when the system does not report its caches.
-  uint64_t cache = lastLevelCacheBytes();
+  // when the system does not report its caches. Read once per process.
+  static const uint64_t cache = lastLevelCacheBytes();
   return std::optional<uint64_t>(cache ? cache / 4 : uint64_t(8) << 20);
 }
 

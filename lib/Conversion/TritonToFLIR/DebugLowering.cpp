@@ -112,6 +112,15 @@ forEachElement(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
   scf::buildLoopNest(b, loc, lbs, ubs, steps, body);
 }
 
+/// The element at `indices` of `value`, a tensor, or `value` itself when it
+/// is a scalar (no indices).
+static Value elementAt(OpBuilder &b, Location loc, Value value,
+                       ValueRange indices) {
+  if (indices.empty())
+    return value;
+  return tensor::ExtractOp::create(b, loc, value, indices);
+}
+
 /// The four index arguments (rank first) of a runtime call.
 static void indexArguments(OpBuilder &b, Location loc, ValueRange indices,
                            SmallVectorImpl<Value> &args) {
@@ -172,10 +181,7 @@ LogicalResult KernelLowering::lowerPrint(tt::PrintOp op) {
       value = widenToF32(b, loc, value);
     forEachElement(
         b, loc, shape, [&](OpBuilder &nb, Location l, ValueRange indices) {
-          Value v = indices.empty()
-                        ? value
-                        : tensor::ExtractOp::create(nb, l, value, indices)
-                              .getResult();
+          Value v = elementAt(nb, l, value, indices);
           Value asInt = arith::ConstantIntOp::create(nb, l, 0, 64);
           Value asFloat = arith::ConstantFloatOp::create(
               nb, l, cast<FloatType>(f64), APFloat(0.0));
@@ -226,10 +232,7 @@ LogicalResult KernelLowering::lowerAssert(tt::AssertOp op) {
   Value condition = map.lookup(op.getCondition());
   forEachElement(
       b, loc, shape, [&](OpBuilder &nb, Location l, ValueRange indices) {
-        Value holds = indices.empty()
-                          ? condition
-                          : tensor::ExtractOp::create(nb, l, condition, indices)
-                                .getResult();
+        Value holds = elementAt(nb, l, condition, indices);
         Value one = arith::ConstantIntOp::create(nb, l, 1, 1);
         Value broken = arith::XOrIOp::create(nb, l, holds, one);
         auto branch = scf::IfOp::create(nb, l, broken, /*withElse=*/false);

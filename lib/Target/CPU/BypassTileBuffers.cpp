@@ -69,32 +69,6 @@ bool innermostContiguous(Value memref) {
          strides.back() == 1;
 }
 
-/// Whether `op` (with what it holds) writes or frees nothing but buffers of
-/// this function other than those in `kept`.
-bool writesOnlyLocalBuffers(Operation *op,
-                            const llvm::SmallPtrSetImpl<Operation *> &kept) {
-  WalkResult result = op->walk([&](Operation *nested) {
-    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
-    if (!effects) {
-      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
-                 ? WalkResult::advance()
-                 : WalkResult::interrupt();
-    }
-    SmallVector<MemoryEffects::EffectInstance> instances;
-    effects.getEffects(instances);
-    for (const MemoryEffects::EffectInstance &instance : instances) {
-      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(instance.getEffect()))
-        continue;
-      Value value = instance.getValue();
-      Operation *root = value ? flagtree::allocationRoot(value) : nullptr;
-      if (!root || kept.contains(root))
-        return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return !result.wasInterrupted();
-}
-
 bool sameSize(OpFoldResult a, OpFoldResult b) {
   if (a == b)
     return true;
@@ -397,14 +371,14 @@ struct CPUBypassTileBuffers
     for (Operation *op : candidate->moved)
       if (op->isBeforeInBlock(first))
         first = op;
-    llvm::SmallPtrSet<Operation *, 8> none;
     bool afterGeneric = false;
     for (Operation *op = first->getNextNode(); op != candidate->storeCopy;
          op = op->getNextNode()) {
       afterGeneric |= op == generic.getOperation();
       if (moved.contains(op))
         continue;
-      if (!writesOnlyLocalBuffers(op, afterGeneric ? readBuffers : none))
+      if (flagtree::writesOutsideBuffers(op,
+                                         afterGeneric ? &readBuffers : nullptr))
         return std::nullopt;
     }
     return candidate;
@@ -672,12 +646,11 @@ struct CPUForwardLoadedTiles
       if (last->isBeforeInBlock(reader))
         last = reader;
     }
-    llvm::SmallPtrSet<Operation *, 1> none;
     for (Operation *op = load.copy->getNextNode(); op != last;
          op = op->getNextNode())
-      if (!writesOnlyLocalBuffers(op, none))
+      if (flagtree::writesOutsideBuffers(op))
         return false;
-    return writesOnlyLocalBuffers(last, none);
+    return !flagtree::writesOutsideBuffers(last);
   }
 
   void forward(memref::AllocOp alloc, TileLoad &load) {
