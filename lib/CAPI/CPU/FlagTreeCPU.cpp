@@ -192,11 +192,9 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   }
   flagtree::tt::FuncOp entry = kernels.front();
   result->name = entry.getSymName().str();
-  llvm::SmallVector<bool> pointerSlots;
   for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes())) {
     result->signature += (i ? "," : "") + typeName(type);
-    pointerSlots.push_back(isa<flagtree::tt::PointerType>(type));
-    result->slots.push_back({pointerSlots.back()});
+    result->slots.push_back({isa<flagtree::tt::PointerType>(type)});
   }
   llvm::Expected<std::optional<uint64_t>> threshold =
       flagtree::cpu::streamingThreshold();
@@ -241,7 +239,11 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
     return fail();
   bool streamingCopy = result->streamThreshold && result->storedBytes > 0;
   if (streamingCopy)
-    flagtree::cpu::addStreamingCopy(*module, result->name, pointerSlots);
+    flagtree::cpu::addStreamingCopy(
+        *module, result->name,
+        llvm::map_to_vector(result->slots, [](const ArgumentSlot &slot) {
+          return slot.pointer;
+        }));
   if (dumpDir) {
     std::error_code error;
     llvm::raw_fd_ostream file(dumpBase + ".mlir", error);
