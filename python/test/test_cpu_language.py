@@ -191,9 +191,6 @@ def assume_kernel(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
     tl.store(out_ptr + offs, tl.load(x_ptr + offs, mask=offs < n) + 1.0, mask=offs < n)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="error: 'llvm.intr.assume' is not supported by the CPU lane yet"
-)
 def test_assume():
     n = 48
     x = torch.randn(n)
@@ -1526,9 +1523,6 @@ def map_elementwise_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):
     tl.store(out_ptr + offs, tl.map_elementwise(piecewise, x, y), mask=m)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="error: 'tt.map_elementwise' is not supported by the CPU lane yet"
-)
 def test_map_elementwise():
     n = 100
     x, y = torch.randn(n) * 2, torch.randn(n)
@@ -1536,6 +1530,38 @@ def test_map_elementwise():
     map_elementwise_kernel[(triton.cdiv(n, 32),)](x, y, out, n, BLOCK=32)
     ref = torch.where(x > 0, x * y, torch.where(x > -1, x + y, y))
     assert torch.equal(out, ref)
+
+
+@triton.jit
+def min_max_pair(a, b, c, d):
+    # pack=2: a, b are two elements of x; c, d the same two of y
+    lo0 = tl.minimum(a, c)
+    lo1 = tl.minimum(b, d)
+    if a > c:
+        hi0 = a
+    else:
+        hi0 = c
+    return lo0, lo1, hi0, tl.maximum(b, d)
+
+
+@triton.jit
+def map_elementwise_pack_kernel(x_ptr, y_ptr, lo_ptr, hi_ptr, R: tl.constexpr, C: tl.constexpr):
+    offs = tl.arange(0, R)[:, None] * C + tl.arange(0, C)[None, :]
+    x = tl.load(x_ptr + offs)
+    y = tl.load(y_ptr + offs)
+    lo, hi = tl.map_elementwise(min_max_pair, x, y, pack=2)
+    tl.store(lo_ptr + offs, lo)
+    tl.store(hi_ptr + offs, hi)
+
+
+def test_map_elementwise_pack_and_results():
+    """Two results, two elements at a time, over a 2-D tile: every element
+    of each result comes from the same element of the operands."""
+    x, y = torch.randn(4, 8), torch.randn(4, 8)
+    lo, hi = torch.empty(4, 8), torch.empty(4, 8)
+    map_elementwise_pack_kernel[(1,)](x, y, lo, hi, R=4, C=8)
+    assert torch.equal(lo, torch.minimum(x, y))
+    assert torch.equal(hi, torch.maximum(x, y))
 
 
 @triton.jit
@@ -1753,21 +1779,8 @@ LIBDEVICE_MORE = {
 }
 
 
-#: libdevice functions the CPU lane has no implementation of yet
-LIBDEVICE_MISSING = ("exp10", "hypot", "lgamma", "remainder", "signbit")
-
-
-def _libdevice_case(op: str):
-    if op not in LIBDEVICE_MISSING:
-        return op
-    reason = (
-        f"error: libdevice function '__nv_{op}f' is not supported by the CPU lane yet (f64 too)"
-    )
-    return pytest.param(op, marks=pytest.mark.xfail(strict=True, reason=reason))
-
-
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-@pytest.mark.parametrize("op", [_libdevice_case(op) for op in sorted(LIBDEVICE_MORE)])
+@pytest.mark.parametrize("op", sorted(LIBDEVICE_MORE))
 def test_libdevice_more(op, dtype):
     n = 150
     x = torch.rand(n, dtype=dtype) * 1.8 - 0.9  # inside the domain of asin, acos, atanh
@@ -1777,3 +1790,42 @@ def test_libdevice_more(op, dtype):
     libdevice_more_kernel[(triton.cdiv(n, 64),)](x, y, out, n, OP=op, BLOCK=64)
     tol = 1e-5 if dtype == torch.float32 else 1e-12
     torch.testing.assert_close(out, LIBDEVICE_MORE[op](x, y), rtol=tol * 10, atol=tol)
+
+
+@triton.jit
+def libdevice_edges_kernel(x_ptr, y_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    y = tl.load(y_ptr + offs)
+    tl.store(out_ptr + offs, libdevice.remainder(x, y))
+    tl.store(out_ptr + N + offs, libdevice.hypot(x, y))
+    tl.store(out_ptr + 2 * N + offs, libdevice.signbit(x).to(x.dtype))
+    tl.store(out_ptr + 3 * N + offs, libdevice.exp10(y))
+    tl.store(out_ptr + 4 * N + offs, libdevice.lgamma(y))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_libdevice_edge_values(dtype):
+    """Ties of `remainder` go to the even quotient, zeros and NaNs keep
+    their sign bit, and infinities and poles give what C's functions give."""
+    inf, nan = float("inf"), float("nan")
+    x = [5.5, 2.5, 3.5, -2.5, -0.0, 7.0, inf, 1.0, -nan, 3.0, nan, 0.0, 1.5, -1.5, 10.0, 1e30]
+    y = [2.0, 1.0, 1.0, 1.0, 3.0, 0.0, 2.0, inf, 1.0, 4.0, inf, -1.0, 3.0, 3.0, 3.0, 1.0]
+    x, y = torch.tensor(x, dtype=dtype), torch.tensor(y, dtype=dtype)
+    n = x.numel()
+    out = torch.empty(5 * n, dtype=dtype)
+    libdevice_edges_kernel[(1,)](x, y, out, N=n)
+    remainder, hypot, signbit, exp10, lgamma = out.view(5, n)
+    want = torch.tensor(
+        [-0.5, 0.5, -0.5, -0.5, -0.0, nan, nan, 1.0, nan, -1.0, nan, 0.0, 1.5, -1.5, 1.0, 0.0],
+        dtype=dtype,
+    )
+    torch.testing.assert_close(remainder, want, equal_nan=True, rtol=0, atol=0)
+    assert torch.equal(torch.signbit(remainder[:5]), torch.signbit(want[:5]))
+    torch.testing.assert_close(hypot[:8], torch.hypot(x, y)[:8], equal_nan=True)
+    torch.testing.assert_close(hypot[11:], torch.hypot(x, y)[11:])
+    assert hypot[9].item() == 5.0 and hypot[10].item() == inf  # hypot(nan, inf)
+    assert signbit.tolist() == [0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0]
+    torch.testing.assert_close(exp10, torch.pow(10.0, y), equal_nan=True)
+    assert exp10[0].item() == 100.0
+    torch.testing.assert_close(lgamma, torch.lgamma(y), equal_nan=True)

@@ -45,17 +45,6 @@ enum PrintKind : int32_t {
   PrefixOnly = 4
 };
 
-/// The declaration of runtime function `name`, added to `module` once.
-func::FuncOp runtimeFunction(ModuleOp module, StringRef name,
-                             FunctionType type) {
-  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
-    return existing;
-  OpBuilder builder(module.getBodyRegion());
-  auto function = func::FuncOp::create(builder, module.getLoc(), name, type);
-  function.setPrivate();
-  return function;
-}
-
 /// "file:line" of the first file location inside `loc`.
 std::string fileLine(Location loc) {
   std::string text = "<unknown>";
@@ -71,6 +60,16 @@ std::string fileLine(Location loc) {
 }
 
 } // namespace
+
+func::FuncOp flagtree::flir::runtimeFunction(ModuleOp module, StringRef name,
+                                             FunctionType type) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  OpBuilder builder(module.getBodyRegion());
+  auto function = func::FuncOp::create(builder, module.getLoc(), name, type);
+  function.setPrivate();
+  return function;
+}
 
 /// The address (as i64) of a constant, NUL-terminated copy of `text`.
 static Value stringAddress(OpBuilder &b, Location loc, ModuleOp module,

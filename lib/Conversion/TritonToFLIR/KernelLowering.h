@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -35,6 +36,11 @@ struct MaskBounds {
 /// (f64 rounds to nearest even). Fp8Lowering.cpp.
 mlir::Value widenToF32(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value value);
+
+/// The declaration of external function `name`, added to `module` once.
+/// DebugLowering.cpp.
+mlir::func::FuncOp runtimeFunction(mlir::ModuleOp module, llvm::StringRef name,
+                                   mlir::FunctionType type);
 
 class KernelLowering {
 public:
@@ -126,6 +132,11 @@ private:
   // libdevice calls (ElementwiseLowering.cpp).
   mlir::LogicalResult
   lowerExternElementwise(flagtree::tt::ExternElementwiseOp op);
+  mlir::LogicalResult lowerMapElementwise(flagtree::tt::MapElementwiseOp op);
+  /// Calls the C library's `function` (its f64 name) element by element.
+  mlir::LogicalResult lowerLibmCall(flagtree::tt::ExternElementwiseOp op,
+                                    llvm::StringRef function,
+                                    mlir::ValueRange args);
 
   // Affine offsets and masks (AffineOffsets.cpp).
   void forget(mlir::Value value);

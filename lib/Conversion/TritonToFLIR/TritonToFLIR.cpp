@@ -12,6 +12,7 @@
 #include "flagtree/Target/TargetDescription.h"
 
 #include "mlir/Conversion/ControlFlowToSCF/ControlFlowToSCF.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Dominance.h"
@@ -165,6 +166,9 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
           .Case([&](tt::ExternElementwiseOp call) {
             return lowerExternElementwise(call);
           })
+          .Case([&](tt::MapElementwiseOp apply) {
+            return lowerMapElementwise(apply);
+          })
           .Case([&](scf::ForOp loop) { return lowerFor(loop); })
           .Case([&](scf::IfOp branch) { return lowerIf(branch); })
           .Case([&](scf::WhileOp loop) { return lowerWhile(loop); })
@@ -208,6 +212,12 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             map.map(div.getResult(),
                     arith::DivFOp::create(b, loc, map.lookup(div.getX()),
                                           map.lookup(div.getY())));
+            return success();
+          })
+          .Case([](LLVM::AssumeOp) {
+            // `tl.assume` only informs the optimizer, and bufferization
+            // cannot move LLVM's assume (it declares memory effects):
+            // dropping it keeps every result the same.
             return success();
           })
           .Case([&](tt::MulhiUIOp mul) {

@@ -28,3 +28,26 @@ tt.func @libdevice_f64(%x: f64) -> i32 {
   %n = tt.extern_elementwise %e {libname = "", libpath = "", pure = true, symbol = "__nv_isnand"} : (f64) -> i32
   tt.return %n : i32
 }
+
+// -----
+
+// Functions with no math op call the C library's, element by element: the
+// f32 name carries `f`, the f64 one none. `signbit` reads the top bit.
+// CHECK-DAG: func.func private @hypotf(f32, f32) -> f32
+// CHECK-DAG: func.func private @lgamma(f64) -> f64
+// CHECK-LABEL: func.func @libdevice_libm
+// CHECK: linalg.generic
+// CHECK: func.call @hypotf(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
+// CHECK: %[[W:.*]] = arith.bitcast %{{.*}} : tensor<8xf32> to tensor<8xi32>
+// CHECK: arith.shrui %[[W]], %{{.*}} : tensor<8xi32>
+// CHECK: %[[L:.*]] = call @lgamma(%{{.*}}) : (f64) -> f64
+// CHECK: %[[B:.*]] = arith.bitcast %[[L]] : f64 to i64
+// CHECK: %[[S:.*]] = arith.shrui %[[B]], %{{.*}} : i64
+// CHECK: arith.trunci %[[S]] : i64 to i32
+tt.func @libdevice_libm(%x: tensor<8xf32>, %y: tensor<8xf32>, %z: f64) -> (tensor<8xi32>, i32) {
+  %h = tt.extern_elementwise %x, %y {libname = "", libpath = "", pure = true, symbol = "__nv_hypotf"} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %s = tt.extern_elementwise %h {libname = "", libpath = "", pure = true, symbol = "__nv_signbitf"} : (tensor<8xf32>) -> tensor<8xi32>
+  %l = tt.extern_elementwise %z {libname = "", libpath = "", pure = true, symbol = "__nv_lgamma"} : (f64) -> f64
+  %t = tt.extern_elementwise %l {libname = "", libpath = "", pure = true, symbol = "__nv_signbitd"} : (f64) -> i32
+  tt.return %s, %t : tensor<8xi32>, i32
+}

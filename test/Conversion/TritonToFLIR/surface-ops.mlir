@@ -167,3 +167,27 @@ tt.func @dot_scaled(%a: tensor<8x32xf8E4M3FN>, %sa: tensor<8x1xi8>, %b: tensor<1
   %d = tt.dot_scaled %a scale %sa, %b scale %sb, %c lhs = e4m3 rhs = e2m1 {fastMath = false} : tensor<8x32xf8E4M3FN>, tensor<8x1xi8> * tensor<16x8xi8>, tensor<8x1xi8> -> tensor<8x8xf32>
   tt.return %d : tensor<8x8xf32>
 }
+
+// -----
+
+// `tl.map_elementwise` with pack 2: the operand is cut into two contiguous
+// halves, and half j feeds the region's j-th element.
+// CHECK-LABEL: func.func @map_elementwise_pack
+// CHECK: %[[LO:.*]] = tensor.extract_slice %{{.*}}[0] [4] [1] : tensor<8xf32> to tensor<4xf32>
+// CHECK: %[[HI:.*]] = tensor.extract_slice %{{.*}}[4] [4] [1] : tensor<8xf32> to tensor<4xf32>
+// CHECK: %[[G:.*]]:2 = linalg.generic {{.*}} ins(%[[LO]], %[[HI]] : tensor<4xf32>, tensor<4xf32>)
+// CHECK: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
+// CHECK:   %[[S:.*]] = arith.addf %[[A]], %[[B]] : f32
+// CHECK:   %[[P:.*]] = arith.mulf %[[A]], %[[B]] : f32
+// CHECK:   linalg.yield %[[S]], %[[P]] : f32, f32
+// CHECK: tensor.insert_slice %[[G]]#0 into %{{.*}}[0] [4] [1]
+// CHECK: tensor.insert_slice %[[G]]#1 into %{{.*}}[4] [4] [1]
+tt.func @map_elementwise_pack(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %r = "tt.map_elementwise"(%x) <{pack = 2 : i32}> ({
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    %p = arith.mulf %a, %b : f32
+    tt.map_elementwise.return %s, %p : f32, f32
+  }) : (tensor<8xf32>) -> tensor<8xf32>
+  tt.return %r : tensor<8xf32>
+}
