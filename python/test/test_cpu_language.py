@@ -902,17 +902,21 @@ def test_tuples():
 def tuple_args_kernel(ptrs, out_ptr, sizes, N: tl.constexpr):
     offs = tl.arange(0, N)
     a = tl.load(ptrs[0] + offs, mask=offs < sizes[0], other=0.0)
-    b = tl.load(ptrs[1] + offs, mask=offs < sizes[1], other=0.0)
-    tl.store(out_ptr + offs, a * b)
+    b = tl.load(ptrs[1][0] + offs, mask=offs < sizes[1], other=0.0)
+    c = tl.load(ptrs[1][1] + offs)
+    tl.store(out_ptr + offs, a * b + c * sizes[2])
 
 
-@pytest.mark.xfail(strict=True, reason="TypeError: kernel takes 5 arguments, got 3")
 def test_tuple_kernel_arguments():
+    """Tuples, nested ones too, pass element by element; an element equal
+    to 1 is specialized into a constexpr inside the tuple."""
     N = 16
-    a, b = torch.randn(N), torch.randn(N)
+    a, b, c = torch.randn(N), torch.randn(N), torch.randn(N)
     out = torch.empty(N)
-    tuple_args_kernel[(1,)]((a, b), out, (N, 10), N=N)
-    assert torch.equal(out, a * torch.where(torch.arange(N) < 10, b, 0.0))
+    for scale in (1, 3):
+        tuple_args_kernel[(1,)]((a, (b, c)), out, (N, 10, scale), N=N)
+        want = a * torch.where(torch.arange(N) < 10, b, 0.0) + c * scale
+        torch.testing.assert_close(out, want)
 
 
 # --------------------------------------------------------------------------

@@ -93,20 +93,39 @@ class CPULauncher:
     stream, the loaded function, metadata and hooks, then every argument."""
 
     def __init__(self, src, metadata) -> None:
-        signature = src.signature
-        names = list(signature.keys())
-        # Constexprs are folded into the kernel; only run-time arguments pass.
-        self.keep = [i for i, name in enumerate(names) if signature[name] != "constexpr"]
-        self.kept_types = [signature[names[i]] for i in self.keep]
-        self.kept_names = [names[i] for i in self.keep]
+        # The kernel takes the leaves of the arguments: a tuple argument
+        # (nested or not) passes each of its elements in order. Constexprs,
+        # at any depth, are folded into the kernel; only run-time values pass.
+        #: (path of indices into the arguments, signature type) of each leaf
+        self.kept: list[tuple[tuple[int, ...], str]] = []
+        self.kept_names: list[str] = []
+
+        def visit(kind, path, name):
+            if isinstance(kind, tuple):
+                for i, inner in enumerate(kind):
+                    visit(inner, (*path, i), f"{name}[{i}]")
+            elif kind != "constexpr":
+                self.kept.append((path, kind))
+                self.kept_names.append(name)
+
+        for index, (name, kind) in enumerate(src.signature.items()):
+            visit(kind, (index,), name)
+        self.kept_types = [kind for _, kind in self.kept]
+
+    def _leaves(self, args) -> list:
+        leaves = []
+        for path, _ in self.kept:
+            value = args[path[0]]
+            for i in path[1:]:
+                value = value[i]
+            leaves.append(value)
+        return leaves
 
     def __call__(self, grid_x, grid_y, grid_z, stream, function, packed_metadata,
                  launch_metadata, enter_hook, exit_hook, *args):  # fmt: skip
         if enter_hook is not None:
             enter_hook(launch_metadata)
-        function.launch(
-            (grid_x, grid_y, grid_z), [args[i] for i in self.keep], names=self.kept_names
-        )
+        function.launch((grid_x, grid_y, grid_z), self._leaves(args), names=self.kept_names)
         if exit_hook is not None:
             exit_hook(launch_metadata)
 
@@ -117,8 +136,13 @@ class CPULauncher:
         ``flagtree_cpu_launch_error``, the exception a failed device
         assertion raises); None when the kernel's arguments do not match
         this launcher's."""
-        # A bounds-checked kernel needs its tensors' extents at every launch.
-        if len(self.keep) != len(function.signature) or function.checked:
+        # A bounds-checked kernel needs its tensors' extents at every launch;
+        # the C++ launcher passes top-level arguments only, not tuples.
+        if (
+            len(self.kept) != len(function.signature)
+            or function.checked
+            or any(len(path) != 1 for path, _ in self.kept)
+        ):
             return None
         # The JIT's signature spells unsigned integers as signless ones;
         # Triton's type keeps the range a value is checked against.
@@ -130,7 +154,7 @@ class CPULauncher:
         return (
             function.handle,
             address,
-            list(zip(self.keep, types, strict=True)),
+            [(path[0], kind) for (path, _), kind in zip(self.kept, types, strict=True)],
             jit.launch_error_address(),
             jit.DeviceAssertionError,
         )
