@@ -829,17 +829,51 @@ def where_pointers_kernel(a_ptr, b_ptr, out_ptr, N: tl.constexpr):
     tl.store(out_ptr + offs, tl.load(ptrs))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="error: 'arith.select' op failed to verify that all of {true_value, false_value, "
-    "result} have same type",
-)
 def test_where_selects_pointers():
     N = 32
     a, b = torch.randn(N), torch.randn(N)
     out = torch.empty(N)
     where_pointers_kernel[(1,)](a, b, out, N=N)
     assert torch.equal(out, torch.where(torch.arange(N) % 2 == 0, a, b))
+
+
+@triton.jit
+def where_pointers_more_kernel(
+    a_ptr, b_ptr, out_ptr, cnt_ptr, n, which, R: tl.constexpr, C: tl.constexpr
+):
+    # a scalar choice, splat and broadcast to a 2-D tile of offsets
+    base = tl.where(which == 0, a_ptr, b_ptr)
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    offs = rows * C + cols
+    m = offs < n
+    tile = tl.load(base + offs, mask=m, other=-1.0)
+    # a per-element choice of where to store, masked
+    dest = tl.where(cols % 2 == 0, out_ptr + offs, out_ptr + R * C + offs)
+    tl.store(dest, tile, mask=m)
+    # atomics through a choice of counters
+    hits = tl.where(tile > 0, cnt_ptr + 0 * offs, cnt_ptr + 1 + 0 * offs)
+    tl.atomic_add(hits, 1, mask=m)
+
+
+@pytest.mark.parametrize("which", [0, 5])
+def test_where_pointers_masked_accesses_and_atomics(which):
+    """Choices between pointers into different tensors: a scalar one
+    broadcast to a tile, per-element ones for a masked store and for
+    atomics. Masked-off elements are neither read nor written."""
+    R, C, n = 4, 8, 27
+    a, b = torch.randn(R * C), torch.randn(R * C)
+    out = torch.full((2 * R * C,), 7.0)
+    cnt = torch.zeros(2, dtype=torch.int32)
+    where_pointers_more_kernel[(1,)](a, b, out, cnt, n, which, R=R, C=C)
+    src = a if which == 0 else b
+    offs = torch.arange(R * C)
+    even, m = (offs % C) % 2 == 0, offs < n
+    want = torch.full((2 * R * C,), 7.0)
+    want[: R * C][even & m] = src[even & m]
+    want[R * C :][~even & m] = src[~even & m]
+    assert torch.equal(out, want)
+    assert cnt.tolist() == [int((src[:n] > 0).sum()), int((src[:n] <= 0).sum())]
 
 
 SCALE: tl.constexpr = tl.constexpr(3)

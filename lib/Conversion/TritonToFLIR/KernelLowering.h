@@ -42,6 +42,11 @@ mlir::Value widenToF32(mlir::OpBuilder &b, mlir::Location loc,
 mlir::func::FuncOp runtimeFunction(mlir::ModuleOp module, llvm::StringRef name,
                                    mlir::FunctionType type);
 
+/// Pushes each select between pointers of different roots past its users
+/// until the memory accesses, which split in two masked accesses.
+/// PointerSelects.cpp.
+void splitPointerSelects(flagtree::tt::FuncOp function);
+
 class KernelLowering {
 public:
   KernelLowering(flagtree::tt::FuncOp source, mlir::func::FuncOp target);

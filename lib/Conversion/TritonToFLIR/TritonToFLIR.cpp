@@ -143,7 +143,11 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             Value root = roots.lookup(select.getTrueValue());
             if (!root || root != roots.lookup(select.getFalseValue()))
               return unsupported(select);
-            b.clone(*select, map);
+            map.map(select.getResult(),
+                    arith::SelectOp::create(
+                        b, loc, map.lookup(select.getCondition()),
+                        map.lookup(select.getTrueValue()),
+                        map.lookup(select.getFalseValue())));
             roots[select.getResult()] = root;
             return success();
           })
@@ -646,6 +650,8 @@ struct ConvertTritonToFLIR
       failed |= mlir::failed(liftControlFlow(function));
     if (failed)
       return signalPassFailure();
+    for (tt::FuncOp function : module.getOps<tt::FuncOp>())
+      splitPointerSelects(function);
 
     // Private functions are `@triton.jit` helpers: lowered at their call
     // sites (CallLowering.cpp), then dropped.
