@@ -88,6 +88,8 @@ private:
                                                  mlir::Value input,
                                                  unsigned axis,
                                                  mlir::TypedAttr neutral);
+  /// While a 16-bit float sum is lowered: its combine region adds in f32.
+  bool widenedSum = false;
   mlir::LogicalResult lowerCombine(flagtree::tt::ReduceOp op,
                                    mlir::OpBuilder &nb, mlir::Location l,
                                    mlir::ValueRange accumulators,

@@ -131,8 +131,8 @@ private:
     Value ones = arith::ConstantOp::create(
         b, loc, cond.getType(),
         isa<RankedTensorType>(cond.getType())
-            ? TypedAttr(DenseElementsAttr::get(
-                  cast<ShapedType>(cond.getType()), true))
+            ? TypedAttr(DenseElementsAttr::get(cast<ShapedType>(cond.getType()),
+                                               true))
             : TypedAttr(b.getBoolAttr(true)));
     Value notCond = arith::XOrIOp::create(b, loc, cond, ones);
     if (!mask)
@@ -174,10 +174,9 @@ private:
     auto [onTrue, onFalse] =
         masks(b, loc, rmw.getPtr().getType(), rmw.getMask());
     auto side = [&](Value pointer, Value mask) {
-      return tt::AtomicRMWOp::create(b, loc, rmw.getType(),
-                                     rmw.getAtomicRmwOpAttr(), pointer,
-                                     rmw.getVal(), mask, rmw.getSemAttr(),
-                                     rmw.getScopeAttr())
+      return tt::AtomicRMWOp::create(
+                 b, loc, rmw.getType(), rmw.getAtomicRmwOpAttr(), pointer,
+                 rmw.getVal(), mask, rmw.getSemAttr(), rmw.getScopeAttr())
           .getResult();
     };
     Value a = side(select.getTrueValue(), onTrue);

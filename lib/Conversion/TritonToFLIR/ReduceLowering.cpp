@@ -75,6 +75,17 @@ static TypedAttr neutralElement(tt::ReduceOp reduce) {
       .Default([](Operation *) { return TypedAttr(); });
 }
 
+/// Whether `reduce` sums 16-bit floats: such a sum accumulates in f32 and
+/// is rounded once at the end (N additions in f16 would lose about log2(N)
+/// bits; GPUs round once per step of their tree instead).
+static bool isNarrowFloatSum(tt::ReduceOp reduce) {
+  TypedAttr neutral = neutralElement(reduce);
+  if (!neutral || !isa<FloatType>(neutral.getType()) ||
+      neutral.getType().getIntOrFloatBitWidth() != 16)
+    return false;
+  return isa<arith::AddFOp>(reduce.getCombineOp().front().front());
+}
+
 /// `input` with its dimension `axis` split into [size / width, width].
 static Value splitAxis(OpBuilder &b, Location loc, Value input, unsigned axis,
                        int64_t width) {
@@ -106,6 +117,15 @@ LogicalResult KernelLowering::lowerReduce(tt::ReduceOp reduce) {
                                     ? element.getIntOrFloatBitWidth()
                                     : 64u);
   }
+  widenedSum = isNarrowFloatSum(reduce);
+  Type narrow;
+  if (widenedSum) {
+    auto source = cast<RankedTensorType>(inputs.front().getType());
+    narrow = source.getElementType();
+    inputs.front() = arith::ExtFOp::create(b, loc, source.clone(b.getF32Type()),
+                                           inputs.front());
+    maxBits = 32;
+  }
   auto type = cast<RankedTensorType>(inputs.front().getType());
   int64_t size = type.getDimSize(axis);
   int64_t lanes = vectorWidthBits / maxBits;
@@ -124,6 +144,8 @@ LogicalResult KernelLowering::lowerReduce(tt::ReduceOp reduce) {
     for (Value &input : inputs)
       input = splitAxis(b, loc, input, axis, width);
     if (TypedAttr neutral = neutralElement(reduce)) {
+      if (widenedSum)
+        neutral = b.getF32FloatAttr(-0.0);
       FailureOr<Value> chunks =
           reduceFromNeutral(reduce, inputs.front(), axis, neutral);
       if (failed(chunks))
@@ -146,9 +168,16 @@ LogicalResult KernelLowering::lowerReduce(tt::ReduceOp reduce) {
     }
   }
   FailureOr<SmallVector<Value>> results = reduceAlong(reduce, inputs, axis);
+  bool widened = widenedSum;
+  widenedSum = false;
   if (failed(results))
     return failure();
   loc = reduce.getLoc();
+  if (widened) {
+    Value &sum = results->front();
+    auto wide = cast<RankedTensorType>(sum.getType());
+    sum = arith::TruncFOp::create(b, loc, wide.clone(narrow), sum);
+  }
   for (auto [result, lowered] : llvm::zip(reduce.getResults(), *results)) {
     if (!isa<RankedTensorType>(result.getType()))
       lowered = tensor::ExtractOp::create(b, loc, lowered, ValueRange{});
@@ -163,6 +192,12 @@ LogicalResult KernelLowering::lowerReduce(tt::ReduceOp reduce) {
 LogicalResult KernelLowering::lowerCombine(tt::ReduceOp reduce, OpBuilder &nb,
                                            Location l, ValueRange accumulators,
                                            ValueRange elements) {
+  if (widenedSum) {
+    // The region adds 16-bit floats; the same sum in f32.
+    Value sum = arith::AddFOp::create(nb, l, accumulators[0], elements[0]);
+    linalg::YieldOp::create(nb, l, sum);
+    return success();
+  }
   Block &combine = reduce.getCombineOp().front();
   unsigned n = accumulators.size();
   // Triton's combine takes (accumulator..., element...).

@@ -200,11 +200,18 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             return success();
           })
           .Case([&](tt::ClampFOp clamp) {
-            Value lo = arith::MaximumFOp::create(
-                b, loc, map.lookup(clamp.getX()), map.lookup(clamp.getMin()));
-            map.map(clamp.getResult(),
-                    arith::MinimumFOp::create(b, loc, lo,
-                                              map.lookup(clamp.getMax())));
+            Value x = map.lookup(clamp.getX());
+            Value low = map.lookup(clamp.getMin());
+            Value high = map.lookup(clamp.getMax());
+            // propagate_nan=ALL: a NaN input gives NaN; NONE: the bound.
+            Value result;
+            if (clamp.getPropagateNan() == tt::PropagateNan::ALL)
+              result = arith::MinimumFOp::create(
+                  b, loc, arith::MaximumFOp::create(b, loc, x, low), high);
+            else
+              result = arith::MinNumFOp::create(
+                  b, loc, arith::MaxNumFOp::create(b, loc, x, low), high);
+            map.map(clamp.getResult(), result);
             return success();
           })
           .Case([&](tt::PreciseSqrtOp sqrt) {
@@ -222,6 +229,26 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             // `tl.assume` only informs the optimizer, and bufferization
             // cannot move LLVM's assume (it declares memory effects):
             // dropping it keeps every result the same.
+            return success();
+          })
+          .Case([&](math::AbsFOp abs) -> LogicalResult {
+            // The host has no fp8 arithmetic: |x| of an fp8 value clears
+            // its sign bit.
+            Type element = getElementTypeOrSelf(abs.getType());
+            if (element.getIntOrFloatBitWidth() != 8)
+              return lowerGeneric(abs);
+            Type bits = b.getI8Type();
+            TypedAttr mask = b.getI8IntegerAttr(0x7f);
+            if (auto shaped = dyn_cast<ShapedType>(abs.getType())) {
+              bits = shaped.clone(bits);
+              mask = DenseElementsAttr::get(cast<ShapedType>(bits), mask);
+            }
+            Value word = arith::BitcastOp::create(b, loc, bits,
+                                                  map.lookup(abs.getOperand()));
+            Value cleared = arith::AndIOp::create(
+                b, loc, word, arith::ConstantOp::create(b, loc, mask));
+            map.map(abs.getResult(),
+                    arith::BitcastOp::create(b, loc, abs.getType(), cleared));
             return success();
           })
           .Case([&](tt::MulhiUIOp mul) {
@@ -386,16 +413,28 @@ LogicalResult KernelLowering::lowerDot(tt::DotOp dot) {
       input = widenToF32(b, loc, input);
   }
   Value acc = map.lookup(dot.getC());
+  // A 16-bit float accumulator sums in f32 and is rounded once at the end,
+  // as tensor cores do within one dot: summing K products in f16 loses
+  // about log2(K) bits more.
+  Type element = type.getElementType();
+  RankedTensorType accType = type;
+  if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() == 16) {
+    accType = type.clone(b.getF32Type());
+    acc = arith::ExtFOp::create(b, loc, accType, acc);
+  }
   Operation *product;
   if (type.getRank() == 2)
-    product = linalg::MatmulOp::create(b, loc, TypeRange{type}, inputs,
+    product = linalg::MatmulOp::create(b, loc, TypeRange{accType}, inputs,
                                        ValueRange{acc});
   else if (type.getRank() == 3)
-    product = linalg::BatchMatmulOp::create(b, loc, TypeRange{type}, inputs,
+    product = linalg::BatchMatmulOp::create(b, loc, TypeRange{accType}, inputs,
                                             ValueRange{acc});
   else
     return unsupported(dot);
-  map.map(dot.getResult(), product->getResult(0));
+  Value result = product->getResult(0);
+  if (accType != type)
+    result = arith::TruncFOp::create(b, loc, type, result);
+  map.map(dot.getResult(), result);
   return success();
 }
 

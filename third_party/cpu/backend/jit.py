@@ -193,7 +193,12 @@ class CPUKernel:
     def _extent(arg) -> tuple[int, int]:
         """Bytes addressable before and after a tensor argument's pointer:
         the span of the tensor's own elements (not the rest of a storage it
-        is a view of). (-1, -1), unchecked, when the argument is no tensor."""
+        is a view of). (-1, -1), unchecked, when the argument is no tensor.
+        A tensor reinterpreted with another dtype (``triton.reinterpret``)
+        spans the bytes of the tensor it wraps."""
+        base = getattr(arg, "base", None)
+        if type(arg).__name__ == "TensorWrapper" and base is not None:
+            arg = base
         if not all(hasattr(arg, a) for a in ("data_ptr", "stride", "shape", "element_size")):
             return -1, -1
         if arg.numel() == 0:

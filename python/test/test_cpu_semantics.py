@@ -1,0 +1,149 @@
+"""Semantics the CPU lane must share with GPU lanes, beyond "it compiles":
+NaN handling of `tl.clamp`, the precision of 16-bit float dots and sums,
+`tl.abs` of fp8 bit patterns, and tensors reinterpreted with
+`triton.reinterpret` under the bounds-checked mode.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import triton
+import triton.language as tl
+
+# --------------------------------------------------------------------------
+# tl.clamp and NaN
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def _clamp(x_ptr, lo_ptr, hi_ptr, out_ptr, N: tl.constexpr, PROPAGATE: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    lo = tl.load(lo_ptr + offs)
+    hi = tl.load(hi_ptr + offs)
+    tl.store(out_ptr + offs, tl.clamp(x, lo, hi, propagate_nan=PROPAGATE))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32])
+@pytest.mark.parametrize("propagate", ["NONE", "ALL"])
+def test_clamp_nan(dtype, propagate):
+    """With propagate_nan=NONE a NaN input gives a bound (as minnum/maxnum
+    do); with ALL it gives NaN. Values that are no NaN clamp either way."""
+    nan = float("nan")
+    x = torch.tensor([nan, 5.0, -5.0, 0.5, nan, 2.0, -0.25, 1.0], dtype=dtype)
+    lo = torch.full((8,), -1.0, dtype=dtype)
+    hi = torch.full((8,), 1.0, dtype=dtype)
+    out = torch.empty(8, dtype=dtype)
+    _clamp[(1,)](x, lo, hi, out, N=8, PROPAGATE=getattr(tl.PropagateNan, propagate))
+    finite = ~x.isnan()
+    assert torch.equal(out[finite], x[finite].clamp(-1.0, 1.0))
+    if propagate == "ALL":
+        assert out[~finite].isnan().all()
+    else:
+        assert not out.isnan().any()
+        assert ((out[~finite] == -1.0) | (out[~finite] == 1.0)).all()
+
+
+# --------------------------------------------------------------------------
+# 16-bit float accumulators
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def _dot_f16(a_ptr, b_ptr, c_ptr, B: tl.constexpr, M: tl.constexpr, K: tl.constexpr):
+    bi = tl.arange(0, B)[:, None, None]
+    mi = tl.arange(0, M)[None, :, None]
+    ki = tl.arange(0, K)[None, None, :]
+    a = tl.load(a_ptr + bi * M * K + mi * K + ki)  # [B, M, K]
+    kr = tl.arange(0, K)[None, :, None]
+    mc = tl.arange(0, M)[None, None, :]
+    b = tl.load(b_ptr + bi * K * M + kr * M + mc)  # [B, K, M]
+    c = tl.dot(a, b, out_dtype=tl.float16)
+    tl.store(c_ptr + bi * M * M + mi * M + mc, c)
+
+
+def test_f16_dot_rounds_once():
+    """An fp16-accumulator dot of K = 256 products equals the exact products
+    summed in f32 and rounded once to f16 (to within f32's own rounding)."""
+    B, M, K = 2, 16, 256
+    g = torch.Generator().manual_seed(3)
+    a = torch.randn(B, M, K, generator=g).to(torch.float16)
+    b = torch.randn(B, K, M, generator=g).to(torch.float16)
+    c = torch.empty(B, M, M, dtype=torch.float16)
+    _dot_f16[(1,)](a, b, c, B=B, M=M, K=K)
+    want = torch.bmm(a.double(), b.double())
+    # one rounding to f16 of a sum carried in f32: at most one f16 ulp
+    ulp = torch.finfo(torch.float16).eps * want.abs().clamp(min=2**-14)
+    assert ((c.double() - want).abs() <= ulp).all()
+
+
+@triton.jit
+def _sum_f16(x_ptr, out_ptr, N: tl.constexpr):
+    x = tl.load(x_ptr + tl.arange(0, N))
+    tl.store(out_ptr, tl.sum(x, axis=0))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_16_bit_float_sum_rounds_once(dtype):
+    """A 16-bit float sum is carried in f32 and rounded once: 8192 copies of
+    1 sum to 8192 (an f16 accumulator stops at 2048, where 2048 + 1 rounds
+    back to 2048), and random values sum to within one ulp."""
+    n = 8192
+    out = torch.empty(1, dtype=dtype)
+    _sum_f16[(1,)](torch.ones(n, dtype=dtype), out, N=n)
+    assert out.item() == n
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(n, generator=g).to(dtype)
+    _sum_f16[(1,)](x, out, N=n)
+    want = x.double().sum()
+    ulp = torch.finfo(dtype).eps * abs(want.item())
+    assert abs(out.double().item() - want.item()) <= ulp
+
+
+# --------------------------------------------------------------------------
+# fp8 abs
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def _abs(x_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out_ptr + offs, tl.abs(tl.load(x_ptr + offs)))
+
+
+@pytest.mark.parametrize("dtype", [tl.float8e4nv, tl.float8e5])
+def test_fp8_abs_clears_the_sign_bit(dtype):
+    """Every one of the 256 bit patterns, NaNs included: |x| is x with its
+    sign bit cleared."""
+    bits = torch.arange(-128, 128, dtype=torch.int16).to(torch.int8)
+    out = torch.empty_like(bits)
+    _abs[(1,)](triton.reinterpret(bits, dtype), triton.reinterpret(out, dtype), N=256)
+    assert torch.equal(out, bits & 0x7F)
+
+
+# --------------------------------------------------------------------------
+# triton.reinterpret under the bounds-checked mode
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def _copy(x_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out_ptr + offs, tl.load(x_ptr + offs))
+
+
+def test_reinterpreted_tensors_are_bounds_checked(monkeypatch):
+    """A `triton.reinterpret` wrapper spans the bytes of the tensor it
+    wraps: an access inside them runs, one past them is reported."""
+    from flagtree.lanes.cpu.jit import CPUOutOfBoundsError
+
+    monkeypatch.setenv("FLAGTREE_CPU_BOUNDS_CHECK", "1")
+    x = torch.arange(16, dtype=torch.int32)
+    out = torch.zeros(16, dtype=torch.int32)
+    _copy[(1,)](triton.reinterpret(x, tl.uint32), triton.reinterpret(out, tl.uint32), N=16)
+    assert torch.equal(out, x)
+    short = torch.zeros(8, dtype=torch.int32)
+    with pytest.raises(CPUOutOfBoundsError, match="out_ptr"):
+        _copy[(1,)](x, triton.reinterpret(short, tl.uint32), N=16)
+    assert torch.equal(short, torch.zeros(8, dtype=torch.int32))
