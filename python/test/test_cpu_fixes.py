@@ -178,6 +178,35 @@ def test_helpers_returning_early():
     assert (top > 1.5).any() and not (top > 1.5).all()
 
 
+@triton.jit
+def _return_from_inner_branch(flags_ptr, out_ptr):
+    # Returning from one arm of a nested branch leaves three exits from the
+    # outer branch: lifted to a multi-way switch before the lowering.
+    p = tl.program_id(0)
+    result = 10
+    if tl.load(flags_ptr + 3 * p) != 0:
+        if tl.load(flags_ptr + 3 * p + 1) != 0:
+            result = 20
+        else:
+            return
+    else:
+        if tl.load(flags_ptr + 3 * p + 2) != 0:
+            result = 30
+        else:
+            result = 40
+    tl.store(out_ptr + p, result)
+
+
+def test_return_from_a_nested_branch():
+    combos = torch.tensor(
+        [[(c >> 2) & 1, (c >> 1) & 1, c & 1] for c in range(8)], dtype=torch.int32
+    )
+    out = torch.full((8,), -1, dtype=torch.int32)
+    _return_from_inner_branch[(8,)](combos, out)
+    want = [(20 if b else -1) if a else (30 if c else 40) for a, b, c in combos.tolist()]
+    assert out.tolist() == want
+
+
 # --------------------------------------------------------------------------
 # sqrt_rn
 # --------------------------------------------------------------------------

@@ -55,6 +55,21 @@ def test_an_op_the_lane_cannot_lower_is_a_located_compile_error() -> None:
     assert re.search(r"test_cpu_lane\.py:\d+:\d+: error", message), message
 
 
+@triton.jit
+def _fill(out_ptr, BLOCK: tl.constexpr):
+    tl.store(out_ptr + tl.arange(0, BLOCK), tl.full((BLOCK,), 7, tl.int32))
+
+
+def test_num_warps_must_be_a_power_of_two_as_on_gpus() -> None:
+    out = torch.zeros(8, dtype=torch.int32)
+    with pytest.raises(AssertionError, match="num_warps must be a power of 2"):
+        _fill[(1,)](out, BLOCK=8, num_warps=3)
+    assert not out.any()
+    for warps in (1, 2, 8):
+        _fill[(1,)](out, BLOCK=8, num_warps=warps)
+    assert (out == 7).all()
+
+
 def test_do_bench_times_a_cpu_kernel() -> None:
     case = next(c for c in runnable.CASES if c.name == "vector_add")
     inputs = case.make_inputs(torch.device("cpu"))

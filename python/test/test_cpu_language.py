@@ -1603,6 +1603,23 @@ def test_map_elementwise_pack_and_results():
 
 
 @triton.jit
+def debug_barrier_kernel(x_ptr, scratch_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(scratch_ptr + offs, tl.load(x_ptr + offs) * 2)
+    tl.debug_barrier()
+    # reads what the store before the barrier wrote, reversed
+    tl.store(out_ptr + offs, tl.load(scratch_ptr + N - 1 - offs))
+
+
+def test_debug_barrier():
+    N = 16
+    x = torch.randn(N)
+    scratch, out = torch.zeros(N), torch.zeros(N)
+    debug_barrier_kernel[(1,)](x, scratch, out, N=N)
+    assert torch.equal(out, (x * 2).flip(0))
+
+
+@triton.jit
 def inline_asm_kernel(x_ptr, out_ptr, N: tl.constexpr):
     offs = tl.arange(0, N)
     x = tl.load(x_ptr + offs)

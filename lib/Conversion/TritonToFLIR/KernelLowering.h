@@ -77,6 +77,7 @@ private:
                                llvm::SmallVectorImpl<bool> &confirmed);
   mlir::LogicalResult lowerIf(mlir::scf::IfOp op);
   mlir::LogicalResult lowerWhile(mlir::scf::WhileOp op);
+  mlir::LogicalResult lowerIndexSwitch(mlir::scf::IndexSwitchOp op);
   mlir::LogicalResult lowerDot(flagtree::tt::DotOp op);
 
   // Reductions (ReduceLowering.cpp).

@@ -12,6 +12,7 @@
 #include "flagtree/Target/TargetDescription.h"
 
 #include "mlir/Conversion/ControlFlowToSCF/ControlFlowToSCF.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -176,6 +177,9 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
           .Case([&](scf::ForOp loop) { return lowerFor(loop); })
           .Case([&](scf::IfOp branch) { return lowerIf(branch); })
           .Case([&](scf::WhileOp loop) { return lowerWhile(loop); })
+          .Case([&](scf::IndexSwitchOp branch) {
+            return lowerIndexSwitch(branch);
+          })
           .Case<tt::MakeRangeOp, tt::SplatOp, tt::BroadcastOp, tt::ExpandDimsOp,
                 tt::ReshapeOp, tt::TransOp, tt::UnsplatOp>(
               [&](Operation *shape) { return lowerShapeOp(shape); })
@@ -223,6 +227,11 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             map.map(div.getResult(),
                     arith::DivFOp::create(b, loc, map.lookup(div.getX()),
                                           map.lookup(div.getY())));
+            return success();
+          })
+          .Case([](gpu::BarrierOp) {
+            // `tl.debug_barrier` orders the threads of one program; a
+            // program here runs on one thread, in program order.
             return success();
           })
           .Case([](LLVM::AssumeOp) {
@@ -576,6 +585,46 @@ LogicalResult KernelLowering::lowerIf(scf::IfOp op) {
                                "arguments is not supported by the CPU lane yet";
     roots[op.getResult(i)] = root;
   }
+  return success();
+}
+
+/// An `scf.index_switch` comes from lifting returns out of nested branches
+/// (several exits of one region); its cases lower like an if's branches.
+LogicalResult KernelLowering::lowerIndexSwitch(scf::IndexSwitchOp op) {
+  SmallVector<Type> types;
+  for (Type type : op.getResultTypes()) {
+    if (isPointerLike(type))
+      return op.emitError() << "a pointer chosen in a multi-way branch is not "
+                               "supported by the CPU lane yet";
+    types.push_back(convertType(type));
+  }
+  auto lowered =
+      scf::IndexSwitchOp::create(b, op.getLoc(), types, map.lookup(op.getArg()),
+                                 op.getCases(), op.getNumCases());
+  auto lowerRegion = [&](Region &from, Region &to) -> LogicalResult {
+    Block *block = b.createBlock(&to);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(block);
+    if (failed(lowerBlockOps(from.front())))
+      return failure();
+    SmallVector<Value> yielded;
+    Operation *terminator = from.front().getTerminator();
+    for (Value v : terminator->getOperands())
+      yielded.push_back(map.lookup(v));
+    scf::YieldOp::create(b, terminator->getLoc(), yielded);
+    return success();
+  };
+  {
+    OpBuilder::InsertionGuard guard(b);
+    if (failed(lowerRegion(op.getDefaultRegion(), lowered.getDefaultRegion())))
+      return failure();
+    for (auto [from, to] :
+         llvm::zip(op.getCaseRegions(), lowered.getCaseRegions()))
+      if (failed(lowerRegion(from, to)))
+        return failure();
+  }
+  for (auto [result, value] : llvm::zip(op.getResults(), lowered.getResults()))
+    map.map(result, value);
   return success();
 }
 

@@ -44,6 +44,13 @@ class CPUOptions:
     backend_name: str = "cpu"
     arch: str = ""
 
+    def __post_init__(self) -> None:
+        # The same check as GPU lanes make, so that a kernel launch that
+        # fails there fails here too.
+        warps = self.num_warps
+        if not (isinstance(warps, int) and warps > 0 and warps & (warps - 1) == 0):
+            raise AssertionError(f"num_warps must be a power of 2, got {warps!r}")
+
     def hash(self) -> str:
         text = "_".join(f"{f.name}-{getattr(self, f.name)}" for f in fields(self))
         return hashlib.sha256(text.encode()).hexdigest()
