@@ -147,3 +147,42 @@ def test_reinterpreted_tensors_are_bounds_checked(monkeypatch):
     with pytest.raises(CPUOutOfBoundsError, match="out_ptr"):
         _copy[(1,)](x, triton.reinterpret(short, tl.uint32), N=16)
     assert torch.equal(short, torch.zeros(8, dtype=torch.int32))
+
+
+# --------------------------------------------------------------------------
+# Pointer casts to a type of the same width
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def _through_int_pointers(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    bits = tl.load(x_ptr.to(tl.pointer_type(tl.int32)) + offs, mask=m, other=-1)
+    flipped = bits ^ (-2147483647 - 1)  # negate through the sign bit
+    tl.store(out_ptr.to(tl.pointer_type(tl.int32)) + offs, flipped, mask=m)
+    lanes = tl.arange(0, BLOCK)
+    tl.store(out_ptr + n + lanes, (bits == -1).to(tl.float32), mask=tl.program_id(0) == 1)
+
+
+def test_loads_and_stores_through_a_same_width_pointer_cast():
+    """float32 tensors read and written through int32 pointers: the bits
+    are kept, masked-off lanes take `other` (as int32) and are not stored."""
+    n, block = 100, 64
+    x = torch.randn(n)
+    out = torch.full((n + block,), 5.0)
+    _through_int_pointers[(triton.cdiv(n, block),)](x, out, n, BLOCK=block)
+    assert torch.equal(out[:n], -x)
+    # program 1 saw lanes 100..127 masked off, whose `other` was -1
+    assert out[n : n + 36].eq(0).all() and out[n + 36 :].eq(1).all()
+
+
+@triton.jit
+def _through_wider_pointers(x_ptr, out_ptr):
+    tl.store(out_ptr, tl.load(x_ptr.to(tl.pointer_type(tl.int64))))
+
+
+def test_a_pointer_cast_to_another_width_is_a_located_error():
+    where = r"test_cpu_semantics\.py:\d+:\d+: error: a pointer cast from 'f32' to 'i64'"
+    with pytest.raises(Exception, match=where):
+        _through_wider_pointers[(1,)](torch.zeros(4), torch.zeros(4, dtype=torch.int64))

@@ -41,7 +41,9 @@ LogicalResult KernelLowering::lowerPointerBitcast(tt::BitcastOp op) {
   if (!from.isIntOrFloat() || !to.isIntOrFloat() ||
       storageType(from).getIntOrFloatBitWidth() !=
           storageType(to).getIntOrFloatBitWidth())
-    return unsupported(op);
+    return op.emitError() << "a pointer cast from " << from << " to " << to
+                          << " (another element width) is not supported by "
+                             "the CPU lane yet";
   map.map(op.getResult(), map.lookup(op.getSrc()));
   roots[op.getResult()] = root;
   return success();

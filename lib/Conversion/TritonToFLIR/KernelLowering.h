@@ -47,6 +47,11 @@ mlir::func::FuncOp runtimeFunction(mlir::ModuleOp module, llvm::StringRef name,
 /// PointerSelects.cpp.
 void splitPointerSelects(flagtree::tt::FuncOp function);
 
+/// Undoes each pointer bitcast to a type of the same width whose pointers
+/// only reach loads and stores: they read and write the argument's type
+/// and bitcast the values instead. PointerBitcasts.cpp.
+void undoPointerBitcasts(flagtree::tt::FuncOp function);
+
 class KernelLowering {
 public:
   KernelLowering(flagtree::tt::FuncOp source, mlir::func::FuncOp target);

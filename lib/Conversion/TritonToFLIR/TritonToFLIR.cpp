@@ -738,8 +738,10 @@ struct ConvertTritonToFLIR
       failed |= mlir::failed(liftControlFlow(function));
     if (failed)
       return signalPassFailure();
-    for (tt::FuncOp function : module.getOps<tt::FuncOp>())
+    for (tt::FuncOp function : module.getOps<tt::FuncOp>()) {
+      undoPointerBitcasts(function);
       splitPointerSelects(function);
+    }
 
     // Private functions are `@triton.jit` helpers: lowered at their call
     // sites (CallLowering.cpp), then dropped.

@@ -36,12 +36,25 @@ tt.func @unknown_libdevice(%x: f32) -> f32 {
 
 // -----
 
-// Loads do not follow a pointer bitcast to another element type.
-tt.func @load_through_bitcast(%p: !tt.ptr<f32>) -> i32 {
+// A pointer cast to an element type of another width is named in the error.
+tt.func @load_through_wider_bitcast(%p: !tt.ptr<f32>) -> i64 {
+  // expected-error @+1 {{a pointer cast from 'f32' to 'i64' (another element width) is not supported by the CPU lane yet}}
+  %q = tt.bitcast %p : !tt.ptr<f32> -> !tt.ptr<i64>
+  %v = tt.load %q : !tt.ptr<i64>
+  tt.return %v : i64
+}
+
+// -----
+
+// A same-width cast whose pointers also reach an atomic is not undone, so
+// the load through it still cannot be lowered.
+tt.func @load_and_atomic_through_bitcast(%p: !tt.ptr<f32>, %x: i32) -> i32 {
   %q = tt.bitcast %p : !tt.ptr<f32> -> !tt.ptr<i32>
+  %old = tt.atomic_rmw max, acq_rel, gpu, %q, %x : (!tt.ptr<i32>, i32) -> i32
   // expected-error @+1 {{'tt.load' through a pointer bitcast to another element type is not supported by the CPU lane yet}}
   %v = tt.load %q : !tt.ptr<i32>
-  tt.return %v : i32
+  %s = arith.addi %v, %old : i32
+  tt.return %s : i32
 }
 
 // -----

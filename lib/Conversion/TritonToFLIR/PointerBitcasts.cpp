@@ -1,0 +1,115 @@
+//===- PointerBitcasts.cpp - accesses through a same-width pointer cast --===//
+//
+// `x_ptr.to(tl.pointer_type(tl.int32))` on a float32 argument reads and
+// writes the same bytes with another type. The lowering keeps one memref
+// per argument, of the argument's element type, so before it such a cast
+// is undone: the pointers computed from it keep the argument's type, a load
+// through them bitcasts what it read, and a store bitcasts what it writes.
+// Only casts between types of one width whose pointers reach nothing but
+// address arithmetic, shape ops, loads and stores are undone; atomics read
+// through the cast themselves (AtomicLowering.cpp), and other widths stay
+// unsupported.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace flagtree;
+
+namespace {
+
+Type pointeeOf(Type type) {
+  return cast<tt::PointerType>(getElementTypeOrSelf(type)).getPointeeType();
+}
+
+/// `type` (a pointer or a tensor of pointers) pointing to `pointee`.
+Type withPointee(Type type, Type pointee) {
+  auto pointer = cast<tt::PointerType>(getElementTypeOrSelf(type));
+  Type element = tt::PointerType::get(pointee, pointer.getAddressSpace());
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.clone(element);
+  return element;
+}
+
+/// `type` (a scalar or a tensor) with element type `element`.
+Type withElement(Type type, Type element) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type))
+    return tensor.clone(element);
+  return element;
+}
+
+bool isPlainScalar(Type type) {
+  return type.isIntOrFloat() && !type.isInteger(1);
+}
+
+/// Undoes `cast` when it qualifies (see the file comment).
+void undo(tt::BitcastOp cast) {
+  if (!isa<tt::PointerType>(getElementTypeOrSelf(cast.getType())) ||
+      !isa<tt::PointerType>(getElementTypeOrSelf(cast.getSrc().getType())))
+    return;
+  Type from = pointeeOf(cast.getSrc().getType());
+  Type to = pointeeOf(cast.getType());
+  if (from == to || !isPlainScalar(from) || !isPlainScalar(to) ||
+      from.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth())
+    return;
+
+  SmallVector<Value> pointers{cast.getResult()};
+  SmallVector<tt::LoadOp> loads;
+  SmallVector<tt::StoreOp> stores;
+  for (unsigned i = 0; i < pointers.size(); ++i) {
+    Value pointer = pointers[i];
+    for (OpOperand &use : pointer.getUses()) {
+      Operation *user = use.getOwner();
+      if (auto add = dyn_cast<tt::AddPtrOp>(user);
+          add && use.getOperandNumber() == 0) {
+        pointers.push_back(add.getResult());
+      } else if (isa<tt::SplatOp, tt::BroadcastOp, tt::ExpandDimsOp,
+                     tt::ReshapeOp, tt::TransOp>(user)) {
+        pointers.push_back(user->getResult(0));
+      } else if (auto load = dyn_cast<tt::LoadOp>(user);
+                 load && !load.getPadding() && load.getBoundaryCheck().empty()) {
+        loads.push_back(load);
+      } else if (auto store = dyn_cast<tt::StoreOp>(user);
+                 store && use.getOperandNumber() == 0 &&
+                 store.getBoundaryCheck().empty()) {
+        stores.push_back(store);
+      } else {
+        return;
+      }
+    }
+  }
+
+  for (Value pointer : llvm::drop_begin(pointers))
+    pointer.setType(withPointee(pointer.getType(), from));
+  for (tt::LoadOp load : loads) {
+    OpBuilder b(load);
+    Type type = load.getType();
+    if (Value other = load.getOther())
+      load.getOtherMutable().assign(arith::BitcastOp::create(
+          b, load.getLoc(), withElement(other.getType(), from), other));
+    load.getResult().setType(withElement(type, from));
+    b.setInsertionPointAfter(load);
+    auto back = arith::BitcastOp::create(b, load.getLoc(), type, load);
+    load.getResult().replaceAllUsesExcept(back, back);
+  }
+  for (tt::StoreOp store : stores) {
+    OpBuilder b(store);
+    Value value = store.getValue();
+    store.getValueMutable().assign(arith::BitcastOp::create(
+        b, store.getLoc(), withElement(value.getType(), from), value));
+  }
+  cast.getResult().replaceAllUsesWith(cast.getSrc());
+  cast.erase();
+}
+
+} // namespace
+
+void flagtree::flir::undoPointerBitcasts(tt::FuncOp function) {
+  SmallVector<tt::BitcastOp> casts;
+  function.walk([&](tt::BitcastOp cast) { casts.push_back(cast); });
+  for (tt::BitcastOp cast : casts)
+    undo(cast);
+}
