@@ -70,7 +70,8 @@ void undo(tt::BitcastOp cast) {
                      tt::ReshapeOp, tt::TransOp>(user)) {
         pointers.push_back(user->getResult(0));
       } else if (auto load = dyn_cast<tt::LoadOp>(user);
-                 load && !load.getPadding() && load.getBoundaryCheck().empty()) {
+                 load && !load.getPadding() &&
+                 load.getBoundaryCheck().empty()) {
         loads.push_back(load);
       } else if (auto store = dyn_cast<tt::StoreOp>(user);
                  store && use.getOperandNumber() == 0 &&
