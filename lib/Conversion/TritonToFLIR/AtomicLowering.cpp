@@ -28,16 +28,12 @@ using namespace mlir;
 using namespace flagtree;
 using namespace flagtree::flir;
 
-static Type pointeeOf(Value pointer) {
-  return cast<tt::PointerType>(getElementTypeOrSelf(pointer.getType()))
-      .getPointeeType();
-}
-
 LogicalResult KernelLowering::lowerPointerBitcast(tt::BitcastOp op) {
   Value root = rootOf(op, op.getSrc());
   if (!root)
     return failure();
-  Type from = pointeeOf(op.getSrc()), to = pointeeOf(op.getResult());
+  Type from = pointeeOf(op.getSrc().getType()),
+       to = pointeeOf(op.getResult().getType());
   if (!from.isIntOrFloat() || !to.isIntOrFloat() ||
       storageType(from).getIntOrFloatBitWidth() !=
           storageType(to).getIntOrFloatBitWidth())
@@ -106,7 +102,7 @@ LogicalResult KernelLowering::lowerAtomic(
   if (!root)
     return failure();
   Type stored = cast<MemRefType>(root.getType()).getElementType();
-  Type element = pointeeOf(pointer);
+  Type element = pointeeOf(pointer.getType());
   if (stored != element)
     simple.reset();
   Value result = op->getResult(0);
@@ -182,7 +178,7 @@ LogicalResult KernelLowering::lowerAtomic(
 
 LogicalResult KernelLowering::lowerAtomicRMW(tt::AtomicRMWOp op) {
   using Kind = arith::AtomicRMWKind;
-  Type element = pointeeOf(op.getPtr());
+  Type element = pointeeOf(op.getPtr().getType());
   bool isFloat = isa<FloatType>(element);
   std::optional<Kind> simple;
   auto combine = [&](OpBuilder &nb, Location l, Value current,
@@ -258,7 +254,7 @@ LogicalResult KernelLowering::lowerAtomicRMW(tt::AtomicRMWOp op) {
 }
 
 LogicalResult KernelLowering::lowerAtomicCAS(tt::AtomicCASOp op) {
-  Type element = pointeeOf(op.getPtr());
+  Type element = pointeeOf(op.getPtr().getType());
   if (!element.isIntOrFloat())
     return unsupported(op);
   // Compares bit patterns, as the hardware does, also for floats.

@@ -204,11 +204,8 @@ LogicalResult KernelLowering::lowerMapElementwise(tt::MapElementwiseOp op) {
   if (!region.hasOneBlock())
     return op.emitError() << "a `map_elementwise` function that returns "
                              "early is not supported by the CPU lane yet";
-  auto pointerLike = [](Type type) {
-    return isa<tt::PointerType>(getElementTypeOrSelf(type));
-  };
-  if (llvm::any_of(op->getOperandTypes(), pointerLike) ||
-      llvm::any_of(op->getResultTypes(), pointerLike))
+  if (llvm::any_of(op->getOperandTypes(), isPointerLike) ||
+      llvm::any_of(op->getResultTypes(), isPointerLike))
     return op.emitError() << "`map_elementwise` over pointers is not "
                              "supported by the CPU lane yet";
   auto shape = cast<RankedTensorType>(op.getSrcs().front().getType());

@@ -32,6 +32,26 @@ struct MaskBounds {
   llvm::SmallVector<mlir::OpFoldResult> upper;
 };
 
+/// Whether `type` is a pointer or a tensor of pointers.
+inline bool isPointerLike(mlir::Type type) {
+  return mlir::isa<flagtree::tt::PointerType>(mlir::getElementTypeOrSelf(type));
+}
+
+/// What a pointer (or each pointer of a tensor of them) points to.
+inline mlir::Type pointeeOf(mlir::Type pointer) {
+  return mlir::cast<flagtree::tt::PointerType>(
+             mlir::getElementTypeOrSelf(pointer))
+      .getPointeeType();
+}
+
+/// The shape ops that carry a pointer (tensor) through unchanged in value:
+/// the rewrites before the lowering follow pointers through them.
+inline bool isShapeOp(mlir::Operation *op) {
+  return mlir::isa<flagtree::tt::SplatOp, flagtree::tt::BroadcastOp,
+                   flagtree::tt::ExpandDimsOp, flagtree::tt::ReshapeOp,
+                   flagtree::tt::TransOp>(op);
+}
+
 /// `value` (a float, fp8 included, or a tensor of them) as f32, exactly
 /// (f64 rounds to nearest even). Fp8Lowering.cpp.
 mlir::Value widenToF32(mlir::OpBuilder &b, mlir::Location loc,

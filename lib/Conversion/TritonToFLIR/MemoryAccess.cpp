@@ -82,12 +82,13 @@ Value KernelLowering::rootOf(Operation *op, Value pointer) {
   return root;
 }
 
-/// Loads and stores read the memref's own element type; a pointer bitcast
-/// to another type is only followed by atomics (AtomicLowering.cpp).
+/// Loads and stores read the memref's own element type. A same-width
+/// pointer cast that reaches only loads and stores is undone before the
+/// lowering (PointerBitcasts.cpp); otherwise a cast is only followed by
+/// atomics (AtomicLowering.cpp).
 static bool keepsElementType(Value pointer, Value root) {
-  auto pointee = cast<tt::PointerType>(getElementTypeOrSelf(pointer.getType()))
-                     .getPointeeType();
-  return pointee == cast<MemRefType>(root.getType()).getElementType();
+  return pointeeOf(pointer.getType()) ==
+         cast<MemRefType>(root.getType()).getElementType();
 }
 
 Value KernelLowering::structuredView(Location loc, Value root,

@@ -21,10 +21,6 @@ using namespace flagtree;
 
 namespace {
 
-Type pointeeOf(Type type) {
-  return cast<tt::PointerType>(getElementTypeOrSelf(type)).getPointeeType();
-}
-
 /// `type` (a pointer or a tensor of pointers) pointing to `pointee`.
 Type withPointee(Type type, Type pointee) {
   auto pointer = cast<tt::PointerType>(getElementTypeOrSelf(type));
@@ -47,11 +43,11 @@ bool isPlainScalar(Type type) {
 
 /// Undoes `cast` when it qualifies (see the file comment).
 void undo(tt::BitcastOp cast) {
-  if (!isa<tt::PointerType>(getElementTypeOrSelf(cast.getType())) ||
-      !isa<tt::PointerType>(getElementTypeOrSelf(cast.getSrc().getType())))
+  if (!flir::isPointerLike(cast.getType()) ||
+      !flir::isPointerLike(cast.getSrc().getType()))
     return;
-  Type from = pointeeOf(cast.getSrc().getType());
-  Type to = pointeeOf(cast.getType());
+  Type from = flir::pointeeOf(cast.getSrc().getType());
+  Type to = flir::pointeeOf(cast.getType());
   if (from == to || !isPlainScalar(from) || !isPlainScalar(to) ||
       from.getIntOrFloatBitWidth() != to.getIntOrFloatBitWidth())
     return;
@@ -66,8 +62,7 @@ void undo(tt::BitcastOp cast) {
       if (auto add = dyn_cast<tt::AddPtrOp>(user);
           add && use.getOperandNumber() == 0) {
         pointers.push_back(add.getResult());
-      } else if (isa<tt::SplatOp, tt::BroadcastOp, tt::ExpandDimsOp,
-                     tt::ReshapeOp, tt::TransOp>(user)) {
+      } else if (flir::isShapeOp(user)) {
         pointers.push_back(user->getResult(0));
       } else if (auto load = dyn_cast<tt::LoadOp>(user);
                  load && !load.getPadding() &&

@@ -33,8 +33,7 @@ Value rootOf(Value pointer) {
       return pointer;
     if (auto add = dyn_cast<tt::AddPtrOp>(def)) {
       pointer = add.getPtr();
-    } else if (isa<tt::SplatOp, tt::BroadcastOp, tt::ExpandDimsOp,
-                   tt::ReshapeOp, tt::TransOp>(def)) {
+    } else if (flir::isShapeOp(def)) {
       pointer = def->getOperand(0);
     } else if (auto select = dyn_cast<arith::SelectOp>(def)) {
       Value root = rootOf(select.getTrueValue());
@@ -47,8 +46,7 @@ Value rootOf(Value pointer) {
 
 bool isPointerSelect(Operation *op) {
   auto select = dyn_cast<arith::SelectOp>(op);
-  return select &&
-         isa<tt::PointerType>(getElementTypeOrSelf(select.getType())) &&
+  return select && flir::isPointerLike(select.getType()) &&
          !rootOf(select.getResult());
 }
 
@@ -71,8 +69,7 @@ public:
                                       add.getOffset())
               .getResult();
         }));
-      } else if (isa<tt::SplatOp, tt::BroadcastOp, tt::ExpandDimsOp,
-                     tt::ReshapeOp, tt::TransOp>(user)) {
+      } else if (flir::isShapeOp(user)) {
         made.push_back(both(b, loc, user, [&](Value side) {
           Operation *copy = b.clone(*user);
           copy->setOperand(0, side);

@@ -43,11 +43,8 @@ static void lastDimSlice(OpBuilder &b, RankedTensorType type, int64_t at,
 }
 
 static bool movesPointers(Operation *op) {
-  auto isPointer = [](Type type) {
-    return isa<tt::PointerType>(getElementTypeOrSelf(type));
-  };
-  return llvm::any_of(op->getOperandTypes(), isPointer) ||
-         llvm::any_of(op->getResultTypes(), isPointer);
+  return llvm::any_of(op->getOperandTypes(), isPointerLike) ||
+         llvm::any_of(op->getResultTypes(), isPointerLike);
 }
 
 LogicalResult KernelLowering::lowerJoin(tt::JoinOp op) {

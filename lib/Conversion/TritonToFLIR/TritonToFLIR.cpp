@@ -34,10 +34,6 @@ static bool isScalarPointer(Type type) {
   return pointer && !isa<RankedTensorType>(pointer.getPointeeType());
 }
 
-static bool isPointerLike(Type type) {
-  return isa<tt::PointerType>(getElementTypeOrSelf(type));
-}
-
 Type KernelLowering::storageType(Type pointee) {
   if (pointee.isInteger(1))
     return IntegerType::get(pointee.getContext(), 8);
