@@ -436,10 +436,12 @@ public:
     return *pool;
   }
 
-  /// Runs `work` on the calling thread and on up to `threads - 1` workers
-  /// and returns when every one of them has returned. `work` must return
-  /// once no work is left, so that a worker joining late finds none.
-  void run(unsigned threads, const std::function<void()> &work) {
+  /// Runs `work(0)` on the calling thread and `work(i + 1)` on worker i for
+  /// up to `threads - 1` workers, and returns when every one of them has
+  /// returned. `work` must return once no work is left, so that a worker
+  /// joining late finds none. A worker keeps its number from launch to
+  /// launch, so that work handed out by number stays on one core.
+  void run(unsigned threads, const std::function<void(unsigned)> &work) {
     std::lock_guard<std::mutex> launch(launchMutex);
     unsigned helpers = threads - 1;
     auto started = Clock::now();
@@ -464,7 +466,7 @@ public:
       generation.fetch_add(1);
     }
     wake.notify_all();
-    work();
+    work(0);
     // A worker that joins after this sees the launch closed; one that
     // joined before is waited for (both sides are sequentially consistent).
     open.store(false);
@@ -530,7 +532,7 @@ private:
       seen = generation.load();
       joined.fetch_add(1);
       if (open.load() && index < wanted.load())
-        (*job)();
+        (*job)(index + 1);
       if (joined.fetch_sub(1) == 1) {
         // Under the mutex: a caller that found a worker inside and is
         // about to sleep cannot miss this notification.
@@ -545,7 +547,7 @@ private:
   std::mutex mutex;
   std::condition_variable wake, done;
   std::vector<std::thread> workers;
-  const std::function<void()> *job = nullptr;
+  const std::function<void(unsigned)> *job = nullptr;
   std::atomic<uint64_t> generation{0};
   std::atomic<unsigned> wanted{0};
   std::atomic<bool> open{false};
@@ -631,40 +633,54 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
   bool streaming = runsStreamingCopy(*kernel, args, programs);
   void (*entry)(void **) = streaming ? kernel->streamEntry : kernel->entry;
 
-  // Threads take runs of consecutive programs: fewer atomic operations on
-  // one shared cache line, and each thread streams through neighbouring
-  // memory; about 32 runs per thread keep the threads balanced.
+  // Each thread owns a contiguous share of the grid and runs it in order,
+  // in runs of consecutive programs: it streams through neighbouring
+  // memory, and a launch that follows another over the same data finds
+  // each share in the caches of the core that ran it last (as a static
+  // OpenMP schedule does). A thread that has run out of its own share
+  // takes runs from the others' (about 32 runs per share keep the threads
+  // balanced, and cover a worker that joins late or never).
   uint64_t run = std::max<uint64_t>(1, programs / (workers * 32));
-  std::atomic<uint64_t> next{0};
-  std::function<void()> work = [&]() {
+  struct alignas(64) Share {
+    std::atomic<uint64_t> next;
+    uint64_t end;
+  };
+  std::vector<Share> shares(workers);
+  for (uint64_t t = 0; t < workers; ++t) {
+    shares[t].next.store(programs * t / workers, std::memory_order_relaxed);
+    shares[t].end = programs * (t + 1) / workers;
+  }
+  std::function<void(unsigned)> work = [&](unsigned self) {
     ProgramFrame frame(*kernel, args, grid);
     // What this thread's programs check their accesses against.
     flagtree::cpu::CheckedExtents *outer = flagtree::cpu::currentExtents();
     flagtree::cpu::setCurrentExtents(kernel->checked ? &checked : nullptr);
-    auto finishThread = [&] {
-      flagtree::cpu::setCurrentExtents(outer);
-      if (streaming)
-        flagtree::cpu::fenceStreamingStores();
-    };
-    for (uint64_t first = next.fetch_add(run, std::memory_order_relaxed);
-         first < programs && !failure.failed();
-         first = next.fetch_add(run, std::memory_order_relaxed)) {
-      uint64_t last = std::min(programs, first + run);
-      for (uint64_t p = first; p < last; ++p) {
-        uint32_t x = p % grid_x;
-        uint32_t y = (p / grid_x) % grid_y;
-        uint32_t z = p / (uint64_t(grid_x) * grid_y);
-        if (!frame.run(entry, x, y, z, failure)) {
-          finishThread();
-          return;
+    auto runShare = [&](Share &share) {
+      for (uint64_t first =
+               share.next.fetch_add(run, std::memory_order_relaxed);
+           first < share.end && !failure.failed();
+           first = share.next.fetch_add(run, std::memory_order_relaxed)) {
+        uint64_t last = std::min(share.end, first + run);
+        for (uint64_t p = first; p < last; ++p) {
+          uint32_t x = p % grid_x;
+          uint32_t y = (p / grid_x) % grid_y;
+          uint32_t z = p / (uint64_t(grid_x) * grid_y);
+          if (!frame.run(entry, x, y, z, failure))
+            return false;
         }
       }
-    }
-    finishThread();
+      return true;
+    };
+    for (uint64_t i = 0; i < workers; ++i)
+      if (!runShare(shares[(self + i) % workers]))
+        break;
+    flagtree::cpu::setCurrentExtents(outer);
+    if (streaming)
+      flagtree::cpu::fenceStreamingStores();
   };
   // One program (or one thread) runs on the caller's thread alone.
   if (workers == 1) {
-    work();
+    work(0);
     return finish();
   }
   WorkerPool::get().run(static_cast<unsigned>(workers), work);
