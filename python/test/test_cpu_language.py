@@ -1157,6 +1157,19 @@ def test_sort(descending, dtype, R, C):
     assert torch.equal(out, x.sort(1, descending=descending).values)
 
 
+@pytest.mark.parametrize(
+    ("dtype", "descending", "R", "C"),
+    [(torch.float32, True, 8, 256), (torch.int32, False, 1, 512)],
+)
+def test_sort_long_rows(dtype, descending, R, C):
+    # Long rows: the sort network reshapes a row into [2] * 9, whose ops the
+    # lane merges into long loops (flagtree-cpu-vectorize-linalg).
+    x = (torch.randn(R, C) * 50).to(dtype)
+    out = torch.empty_like(x)
+    sort_kernel[(1,)](x, out, R=R, C=C, DESCENDING=descending)
+    assert torch.equal(out, x.sort(1, descending=descending).values)
+
+
 @triton.jit
 def topk_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr, K: tl.constexpr):
     rows = tl.arange(0, R)[:, None]

@@ -48,6 +48,90 @@ bool hasContiguousOperands(linalg::LinalgOp op) {
   return true;
 }
 
+/// The loops of `op` grouped into runs of neighbours that can become one
+/// loop: of one iterator type, walked in order and contiguously by every
+/// indexing map, and over memory that each operand can view as one
+/// dimension. A [2, 2, ..., 2] tile (what a bitonic sort reshapes its
+/// operand into) is then one loop of 512 elements instead of a nest of
+/// nine loops of two, each of which LLVM would unroll.
+SmallVector<ReassociationIndices> contiguousLoopRuns(linalg::LinalgOp op) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  // Whether the memory of every operand is contiguous across the results of
+  // its map that `run` (loop dimensions) covers.
+  auto memoryAllows = [&](ReassociationIndicesRef run) {
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto type = dyn_cast<MemRefType>(operand.get().getType());
+      if (!type || type.getRank() == 0)
+        continue;
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      SmallVector<int64_t> results;
+      for (int64_t dim : run)
+        if (std::optional<unsigned> position =
+                map.getResultPosition(getAffineDimExpr(dim, op->getContext())))
+          results.push_back(*position);
+      if (results.size() < 2)
+        continue;
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      if (failed(type.getStridesAndOffset(strides, offset)))
+        return false;
+      for (size_t i = 0; i + 1 < results.size(); ++i) {
+        int64_t outer = strides[results[i]], inner = strides[results[i + 1]];
+        int64_t size = type.getDimSize(results[i + 1]);
+        if (ShapedType::isDynamic(outer) || ShapedType::isDynamic(inner) ||
+            ShapedType::isDynamic(size) || outer != inner * size)
+          return false;
+      }
+    }
+    return true;
+  };
+  SmallVector<ReassociationIndices> runs;
+  for (int64_t dim = 0, e = op.getNumLoops(); dim < e; ++dim) {
+    if (!runs.empty() && iterators[runs.back().back()] == iterators[dim]) {
+      ReassociationIndices longer = runs.back();
+      longer.push_back(dim);
+      if (linalg::areDimSequencesPreserved(maps, longer) &&
+          memoryAllows(longer)) {
+        runs.back() = longer;
+        continue;
+      }
+    }
+    runs.push_back({dim});
+  }
+  return runs;
+}
+
+/// Merges the contiguous runs of loops of `op` (see contiguousLoopRuns);
+/// a named op becomes a linalg.generic first. Ops that carry attributes of
+/// the lane's own passes, and contractions, are left as they are.
+void collapseContiguousLoops(IRRewriter &rewriter, linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumLoops() < 2 ||
+      !op->getDiscardableAttrDictionary().empty() ||
+      linalg::isaContractionOpInterface(op))
+    return;
+  SmallVector<ReassociationIndices> runs = contiguousLoopRuns(op);
+  SmallVector<ReassociationIndices> folded;
+  for (ReassociationIndices &run : runs)
+    if (run.size() > 1)
+      folded.push_back(run);
+  if (folded.empty())
+    return;
+  rewriter.setInsertionPoint(op);
+  if (!isa<linalg::GenericOp, linalg::CopyOp>(op)) {
+    FailureOr<linalg::GenericOp> generic =
+        linalg::generalizeNamedOp(rewriter, op);
+    if (failed(generic))
+      return;
+    op = *generic;
+  }
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, folded, rewriter);
+  if (failed(collapsed))
+    return;
+  rewriter.replaceOp(op, collapsed->results);
+}
+
 struct CPUVectorizeLinalg
     : public flagtree::cpu::impl::CPUVectorizeLinalgBase<CPUVectorizeLinalg> {
   using Base::Base;
@@ -62,6 +146,10 @@ struct CPUVectorizeLinalg
       rewriter.eraseOp(copy);
     });
     SmallVector<linalg::LinalgOp> ops;
+    function.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    for (linalg::LinalgOp op : ops)
+      collapseContiguousLoops(rewriter, op);
+    ops.clear();
     function.walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics() && op.getNumLoops() > 0 &&
           hasContiguousOperands(op))

@@ -123,6 +123,15 @@ def CPUVectorizeLinalg : Pass<"flagtree-cpu-vectorize-linalg",
     `memref.copy` is first rewritten to `linalg.copy` so that copies take
     the same path instead of calling a runtime library.
 
+    Before tiling, neighbouring loops that every operand walks contiguously
+    (same iterator type, consecutive in every indexing map, and memory whose
+    strides let each operand be viewed with those dimensions merged) become
+    one loop; named ops become `linalg.generic` for that. A tile of shape
+    [2, 2, ..., 2], as a bitonic sort reshapes its operand, is then one loop
+    of 512 elements rather than a nest of nine loops of two, which would
+    otherwise grow the code (and LLVM's compile time) with every op.
+    Contractions and ops carrying the lane's own attributes are left alone.
+
     Before:
 
     ```mlir
