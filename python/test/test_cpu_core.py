@@ -276,3 +276,39 @@ def test_launch_time_is_small(cpu):
     elapsed = time.perf_counter() - start
     torch.testing.assert_close(out, x + y, rtol=0, atol=0)
     assert elapsed < 1.0
+
+
+def test_timing_report_names_the_passes_and_llvm(cpu, capfd, monkeypatch):
+    @triton.jit
+    def timed_copy(x_ptr, out_ptr, BLOCK: tl.constexpr):
+        offs = tl.arange(0, BLOCK)
+        tl.store(out_ptr + offs, tl.load(x_ptr + offs))
+
+    monkeypatch.setenv("FLAGTREE_CPU_TIMING", "1")
+    ttir = ttir_of(timed_copy, {"x_ptr": "*fp32", "out_ptr": "*fp32"}, {"BLOCK": 64})
+    kernel = CPUKernel(cpu, ttir)
+    x, out = torch.randn(64), torch.empty(64)
+    kernel((1,), x, out)
+    assert torch.equal(out, x)
+    err = capfd.readouterr().err
+    assert "compile times of timed_copy" in err
+    for phase in (
+        "ConvertTritonToFLIR",
+        "CPUVectorizeLinalg",
+        "LLVM IR translation and optimization",
+        "machine code generation",
+        "Total",
+    ):
+        assert phase in err, phase
+
+
+def test_no_timing_report_by_default(cpu, capfd, monkeypatch):
+    @triton.jit
+    def untimed_copy(x_ptr, out_ptr, BLOCK: tl.constexpr):
+        offs = tl.arange(0, BLOCK)
+        tl.store(out_ptr + offs, tl.load(x_ptr + offs))
+
+    monkeypatch.delenv("FLAGTREE_CPU_TIMING", raising=False)
+    ttir = ttir_of(untimed_copy, {"x_ptr": "*fp32", "out_ptr": "*fp32"}, {"BLOCK": 64})
+    CPUKernel(cpu, ttir)
+    assert "Execution time report" not in capfd.readouterr().err

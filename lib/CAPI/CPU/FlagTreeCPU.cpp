@@ -30,6 +30,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -225,6 +226,22 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
       dumpDir ? std::string(dumpDir) + "/" + result->name : std::string();
   std::unique_ptr<llvm::raw_fd_ostream> passDump;
   PassManager pm(&context);
+  // FLAGTREE_CPU_TIMING=1 prints, per kernel compiled, the wall time of each
+  // pass and of LLVM's optimization and code generation (to stderr, when
+  // the compilation ends).
+  std::optional<DefaultTimingManager> timing;
+  std::optional<TimingScope> timingRoot;
+  if (std::getenv("FLAGTREE_CPU_TIMING")) {
+    llvm::errs() << "flagtree CPU lane: compile times of " << result->name
+                 << "\n";
+    timing.emplace();
+    timing->setEnabled(true);
+    timingRoot.emplace(timing->getRootScope());
+    pm.enableTiming(*timingRoot);
+  }
+  auto phase = [&](llvm::StringRef name) {
+    return timingRoot ? timingRoot->nest(name) : TimingScope();
+  };
   if (dumpDir) {
     std::error_code error;
     passDump = std::make_unique<llvm::raw_fd_ostream>(dumpBase + ".passes.mlir",
@@ -299,7 +316,9 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   };
   engineOptions.transformer = transform;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  TimingScope llvmTiming = phase("LLVM IR translation and optimization");
   auto engine = ExecutionEngine::create(*module, engineOptions);
+  llvmTiming.stop();
   if (!engine) {
     diagStream << name << ": error: " << llvm::toString(engine.takeError())
                << "\n";
@@ -309,7 +328,9 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   flagtree::cpu::registerJITRuntime(*result->engine);
   if (result->checked)
     flagtree::cpu::registerCheckedRuntime(*result->engine);
+  TimingScope codegenTiming = phase("machine code generation");
   auto function = result->engine->lookupPacked(result->name);
+  codegenTiming.stop();
   if (!function) {
     diagStream << name << ": error: " << llvm::toString(function.takeError())
                << "\n";
