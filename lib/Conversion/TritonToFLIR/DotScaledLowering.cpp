@@ -28,10 +28,7 @@ namespace {
 
 /// An i32 constant in the shape of `like` (a scalar or a tensor).
 Value i32Like(OpBuilder &b, Location loc, Type like, uint32_t value) {
-  TypedAttr attr = b.getI32IntegerAttr(value);
-  if (auto tensor = dyn_cast<RankedTensorType>(like))
-    attr = DenseElementsAttr::get(tensor.clone(b.getI32Type()), attr);
-  return arith::ConstantOp::create(b, loc, attr);
+  return constantLike(b, loc, b.getI32IntegerAttr(value), like);
 }
 
 /// fp4 (e2m1) codes in the low four bits of i32 `code` as f32 values.

@@ -39,11 +39,10 @@ Value isNan(OpBuilder &b, Location loc, Type type, ValueRange args) {
 Value isInf(OpBuilder &b, Location loc, Type type, ValueRange args) {
   Value magnitude = math::AbsFOp::create(b, loc, args[0]);
   auto element = cast<FloatType>(getElementTypeOrSelf(args[0].getType()));
-  TypedAttr inf =
-      b.getFloatAttr(element, APFloat::getInf(element.getFloatSemantics()));
-  if (auto shaped = dyn_cast<ShapedType>(args[0].getType()))
-    inf = DenseElementsAttr::get(shaped, inf);
-  Value infinity = arith::ConstantOp::create(b, loc, inf);
+  Value infinity = constantLike(
+      b, loc,
+      b.getFloatAttr(element, APFloat::getInf(element.getFloatSemantics())),
+      args[0].getType());
   Value equal = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
                                       magnitude, infinity);
   return arith::ExtUIOp::create(b, loc, type, equal);
@@ -58,11 +57,9 @@ Value signBit(OpBuilder &b, Location loc, Type type, ValueRange args) {
   if (auto shaped = dyn_cast<ShapedType>(source))
     integer = shaped.clone(integer);
   Value word = arith::BitcastOp::create(b, loc, integer, args[0]);
-  TypedAttr shift = b.getIntegerAttr(getElementTypeOrSelf(integer), bits - 1);
-  if (auto shaped = dyn_cast<ShapedType>(integer))
-    shift = DenseElementsAttr::get(shaped, shift);
-  Value top = arith::ShRUIOp::create(b, loc, word,
-                                     arith::ConstantOp::create(b, loc, shift));
+  Value shift = constantLike(
+      b, loc, b.getIntegerAttr(b.getIntegerType(bits), bits - 1), integer);
+  Value top = arith::ShRUIOp::create(b, loc, word, shift);
   if (bits == 32)
     return top;
   return arith::TruncIOp::create(b, loc, type, top);

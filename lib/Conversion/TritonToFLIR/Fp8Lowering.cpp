@@ -48,16 +48,10 @@ public:
   }
   Value i32(uint32_t value) { return constant(b.getI32Type(), value); }
   Value constant(Type element, uint64_t value) {
-    TypedAttr attr = b.getIntegerAttr(element, value);
-    if (auto tensor = dyn_cast<RankedTensorType>(shapeLike))
-      attr = DenseElementsAttr::get(tensor.clone(element), attr);
-    return arith::ConstantOp::create(b, loc, attr);
+    return constantLike(b, loc, b.getIntegerAttr(element, value), shapeLike);
   }
   Value f32(float value) {
-    TypedAttr attr = b.getF32FloatAttr(value);
-    if (auto tensor = dyn_cast<RankedTensorType>(shapeLike))
-      attr = DenseElementsAttr::get(tensor.clone(b.getF32Type()), attr);
-    return arith::ConstantOp::create(b, loc, attr);
+    return constantLike(b, loc, b.getF32FloatAttr(value), shapeLike);
   }
   Value bitcast(Type element, Value v) {
     return arith::BitcastOp::create(b, loc, like(element), v);

@@ -13,8 +13,10 @@
 
 #include "flagtree/Dialect/Triton/IR/TritonDialect.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
@@ -50,6 +52,16 @@ inline bool isShapeOp(mlir::Operation *op) {
   return mlir::isa<flagtree::tt::SplatOp, flagtree::tt::BroadcastOp,
                    flagtree::tt::ExpandDimsOp, flagtree::tt::ReshapeOp,
                    flagtree::tt::TransOp>(op);
+}
+
+/// Scalar attribute `value` as an `arith.constant` in the shape of `like`:
+/// the scalar for a scalar `like`, a splat of it for a shaped one (whose
+/// element type becomes the attribute's).
+inline mlir::Value constantLike(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::TypedAttr value, mlir::Type like) {
+  if (auto shaped = mlir::dyn_cast<mlir::ShapedType>(like))
+    value = mlir::DenseElementsAttr::get(shaped.clone(value.getType()), value);
+  return mlir::arith::ConstantOp::create(b, loc, value);
 }
 
 /// `value` (a float, fp8 included, or a tensor of them) as f32, exactly
@@ -103,6 +115,9 @@ private:
   mlir::LogicalResult lowerIf(mlir::scf::IfOp op);
   mlir::LogicalResult lowerWhile(mlir::scf::WhileOp op);
   mlir::LogicalResult lowerIndexSwitch(mlir::scf::IndexSwitchOp op);
+  /// Lowers the ops of branch body `from` at the end of `to` (a block with
+  /// no terminator) and ends `to` with a yield of what `from` yields.
+  mlir::LogicalResult lowerBranchBody(mlir::Block &from, mlir::Block &to);
   mlir::LogicalResult lowerDot(flagtree::tt::DotOp op);
 
   // Reductions (ReduceLowering.cpp).

@@ -125,12 +125,8 @@ private:
     if (auto tensor = dyn_cast<RankedTensorType>(pointer))
       if (!isa<RankedTensorType>(cond.getType()))
         cond = tt::SplatOp::create(b, loc, tensor.clone(b.getI1Type()), cond);
-    Value ones = arith::ConstantOp::create(
-        b, loc, cond.getType(),
-        isa<RankedTensorType>(cond.getType())
-            ? TypedAttr(DenseElementsAttr::get(cast<ShapedType>(cond.getType()),
-                                               true))
-            : TypedAttr(b.getBoolAttr(true)));
+    Value ones = flir::constantLike(b, loc, b.getIntegerAttr(b.getI1Type(), 1),
+                                    cond.getType());
     Value notCond = arith::XOrIOp::create(b, loc, cond, ones);
     if (!mask)
       return {cond, notCond};

@@ -243,15 +243,13 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             if (element.getIntOrFloatBitWidth() != 8)
               return lowerGeneric(abs);
             Type bits = b.getI8Type();
-            TypedAttr mask = b.getI8IntegerAttr(0x7f);
-            if (auto shaped = dyn_cast<ShapedType>(abs.getType())) {
+            if (auto shaped = dyn_cast<ShapedType>(abs.getType()))
               bits = shaped.clone(bits);
-              mask = DenseElementsAttr::get(cast<ShapedType>(bits), mask);
-            }
             Value word = arith::BitcastOp::create(b, loc, bits,
                                                   map.lookup(abs.getOperand()));
             Value cleared = arith::AndIOp::create(
-                b, loc, word, arith::ConstantOp::create(b, loc, mask));
+                b, loc, word,
+                constantLike(b, loc, b.getI8IntegerAttr(0x7f), bits));
             map.map(abs.getResult(),
                     arith::BitcastOp::create(b, loc, abs.getType(), cleared));
             return success();
@@ -555,17 +553,9 @@ LogicalResult KernelLowering::lowerIf(scf::IfOp op) {
   bool withElse = !op.getElseRegion().empty();
   auto branch = scf::IfOp::create(b, op.getLoc(), types,
                                   map.lookup(op.getCondition()), withElse);
-  auto lowerRegion = [&](Block *from, Block *to) -> LogicalResult {
+  auto lowerRegion = [&](Block *from, Block *to) {
     eraseTerminator(to);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(to);
-    if (failed(lowerBlockOps(*from)))
-      return failure();
-    SmallVector<Value> yielded;
-    for (Value v : from->getTerminator()->getOperands())
-      yielded.push_back(map.lookup(v));
-    scf::YieldOp::create(b, from->getTerminator()->getLoc(), yielded);
-    return success();
+    return lowerBranchBody(*from, *to);
   };
   if (failed(lowerRegion(op.thenBlock(), branch.thenBlock())))
     return failure();
@@ -584,6 +574,19 @@ LogicalResult KernelLowering::lowerIf(scf::IfOp op) {
   return success();
 }
 
+LogicalResult KernelLowering::lowerBranchBody(Block &from, Block &to) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(&to);
+  if (failed(lowerBlockOps(from)))
+    return failure();
+  SmallVector<Value> yielded;
+  Operation *terminator = from.getTerminator();
+  for (Value v : terminator->getOperands())
+    yielded.push_back(map.lookup(v));
+  scf::YieldOp::create(b, terminator->getLoc(), yielded);
+  return success();
+}
+
 /// An `scf.index_switch` comes from lifting returns out of nested branches
 /// (several exits of one region); its cases lower like an if's branches.
 LogicalResult KernelLowering::lowerIndexSwitch(scf::IndexSwitchOp op) {
@@ -597,18 +600,8 @@ LogicalResult KernelLowering::lowerIndexSwitch(scf::IndexSwitchOp op) {
   auto lowered =
       scf::IndexSwitchOp::create(b, op.getLoc(), types, map.lookup(op.getArg()),
                                  op.getCases(), op.getNumCases());
-  auto lowerRegion = [&](Region &from, Region &to) -> LogicalResult {
-    Block *block = b.createBlock(&to);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(block);
-    if (failed(lowerBlockOps(from.front())))
-      return failure();
-    SmallVector<Value> yielded;
-    Operation *terminator = from.front().getTerminator();
-    for (Value v : terminator->getOperands())
-      yielded.push_back(map.lookup(v));
-    scf::YieldOp::create(b, terminator->getLoc(), yielded);
-    return success();
+  auto lowerRegion = [&](Region &from, Region &to) {
+    return lowerBranchBody(from.front(), *b.createBlock(&to));
   };
   {
     OpBuilder::InsertionGuard guard(b);
