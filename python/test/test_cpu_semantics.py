@@ -1,7 +1,8 @@
 """Semantics the CPU lane must share with GPU lanes, beyond "it compiles":
 NaN handling of `tl.clamp`, the precision of 16-bit float dots and sums,
-`tl.abs` of fp8 bit patterns, and tensors reinterpreted with
-`triton.reinterpret` under the bounds-checked mode.
+`tl.abs` of fp8 bit patterns, tensors reinterpreted with
+`triton.reinterpret` under the bounds-checked mode, and float8e4b15 (which
+the front end converts through the target).
 """
 
 from __future__ import annotations
@@ -186,3 +187,73 @@ def test_a_pointer_cast_to_another_width_is_a_located_error():
     where = r"test_cpu_semantics\.py:\d+:\d+: error: a pointer cast from 'f32' to 'i64'"
     with pytest.raises(Exception, match=where):
         _through_wider_pointers[(1,)](torch.zeros(4), torch.zeros(4, dtype=torch.int64))
+
+
+# --------------------------------------------------------------------------
+# float8e4b15: sign, 4 exponent bits with bias 15, 3 mantissa bits
+# --------------------------------------------------------------------------
+
+
+def _e4b15_value(code: int) -> float:
+    sign = -1.0 if code & 0x80 else 1.0
+    exponent, mantissa = (code >> 3) & 0xF, code & 0x7
+    if exponent == 0:
+        return sign * mantissa / 8 * 2.0**-14
+    return sign * (1 + mantissa / 8) * 2.0 ** (exponent - 15)
+
+
+@triton.jit
+def _widen_e4b15(x_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out_ptr + offs, tl.load(x_ptr + offs).to(out_ptr.dtype.element_ty))
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
+def test_float8e4b15_widens_exactly(dtype):
+    codes = torch.arange(256, dtype=torch.int32).to(torch.uint8)
+    out = torch.empty(256, dtype=dtype)
+    _widen_e4b15[(1,)](triton.reinterpret(codes, tl.float8e4b15), out, N=256)
+    ref = torch.tensor([_e4b15_value(c) for c in range(256)], dtype=torch.float64)
+    assert torch.equal(out.double(), ref)
+    # -0.0 keeps its sign.
+    assert torch.signbit(out[0x80]) and out[0x80] == 0
+
+
+@triton.jit
+def _dot_e4b15(a_ptr, b_ptr, out_ptr, N: tl.constexpr):
+    rows = tl.arange(0, N)[:, None] * N
+    cols = tl.arange(0, N)[None, :]
+    a = tl.load(a_ptr + rows + cols)
+    b = tl.load(b_ptr + rows + cols)
+    tl.store(out_ptr + rows + cols, tl.dot(a, b))
+
+
+def test_float8e4b15_dot():
+    """The front end widens float8e4b15 dot operands to fp16 through the
+    lane's conversion; the dot accumulates in f32."""
+    n = 16
+    gen = torch.Generator().manual_seed(3)
+    a = torch.randint(0, 256, (n, n), generator=gen, dtype=torch.int32).to(torch.uint8)
+    b = torch.randint(0, 256, (n, n), generator=gen, dtype=torch.int32).to(torch.uint8)
+    out = torch.empty(n, n)
+    _dot_e4b15[(1,)](
+        triton.reinterpret(a, tl.float8e4b15), triton.reinterpret(b, tl.float8e4b15), out, N=n
+    )
+    table = torch.tensor([_e4b15_value(c) for c in range(256)], dtype=torch.float64)
+    ref = table[a.long()] @ table[b.long()]
+    torch.testing.assert_close(out.double(), ref, rtol=1e-6, atol=1e-9)
+
+
+@triton.jit
+def _narrow_to_e4b15(x_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out_ptr + offs, tl.load(x_ptr + offs).to(tl.float8e4b15).to(tl.float32))
+
+
+def test_conversion_to_float8e4b15_is_a_located_error():
+    x, out = torch.zeros(8), torch.empty(8)
+    with pytest.raises(triton.CompilationError) as info:
+        _narrow_to_e4b15[(1,)](x, out, N=8)
+    text = str(info.value)
+    assert "not supported by the CPU lane" in text
+    assert "to(tl.float8e4b15)" in text

@@ -60,6 +60,37 @@ def _min_dot_size(lhs_type, rhs_type):
     return (1, 1, 1)
 
 
+def _convert_custom_types(arg, dst_ty, fp_downcast_rounding=None, _semantic=None):
+    """Conversions from float8e4b15, which MLIR has no type for (Triton's
+    front end asks the target for them; `tl.dot` widens such operands to
+    fp16 through here).
+
+    A float8e4b15 byte is a sign, 4 exponent bits with fp16's bias (15) and
+    3 mantissa bits, with no infinities or NaNs: its fields are those of an
+    fp16 number whose mantissa ends in seven zero bits, subnormals included.
+    The conversion moves the bits into place, exactly, and goes on from
+    fp16 to the requested type (exact for fp32 and fp64). Conversions to
+    float8e4b15 are not supported by this lane."""
+    from triton.language import core
+
+    if not arg.type.scalar.is_fp8e4b15():
+        raise ValueError(
+            f"conversion of {arg.type.scalar} to {dst_ty.scalar} is not supported by the "
+            "CPU lane: it converts from float8e4b15, not to it"
+        )
+    i32 = core.int32
+
+    def const(value):
+        return _semantic.scalar_constant(value, i32)
+
+    byte = _semantic.cast(_semantic.bitcast(arg, core.uint8), i32)
+    sign = _semantic.shl(_semantic.and_(byte, const(0x80)), const(8))
+    rest = _semantic.shl(_semantic.and_(byte, const(0x7F)), const(7))
+    half_bits = _semantic.cast(_semantic.or_(sign, rest), core.int16)
+    half = _semantic.bitcast(half_bits, core.float16)
+    return half if dst_ty.scalar.is_fp16() else _semantic.cast(half, dst_ty)
+
+
 class CPUBackend(BaseBackend):
     """Triton back end for the host CPU."""
 
@@ -88,7 +119,7 @@ class CPUBackend(BaseBackend):
         return (metadata.num_warps, metadata.num_ctas)
 
     def get_codegen_implementation(self, options):
-        return {"min_dot_size": _min_dot_size}
+        return {"min_dot_size": _min_dot_size, "convert_custom_types": _convert_custom_types}
 
     def get_module_map(self):
         # `libdevice.*` calls resolve to the CUDA spelling: the lane lowers
