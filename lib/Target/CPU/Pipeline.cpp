@@ -31,6 +31,7 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   // when a loop still carries them.
   pm.addPass(createRemoveDeadValuesPass());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createCPUGeneralizeBroadcasts());
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
 

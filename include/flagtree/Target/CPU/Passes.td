@@ -111,6 +111,40 @@ def CPUForwardLoadedTiles : Pass<"flagtree-cpu-forward-loaded-tiles",
   ];
 }
 
+def CPUGeneralizeBroadcasts : Pass<"flagtree-cpu-generalize-broadcasts",
+                                   "::mlir::func::FuncOp"> {
+  let summary = "Turn tensor linalg.broadcast ops into linalg.generic ops";
+  let description = [{
+    Runs on tensors, before element-wise fusion, which fuses producers that
+    are `linalg.generic` ops only. A broadcast that feeds element-wise ops
+    then becomes part of them (its input read through a projected indexing
+    map) instead of a tensor of its own that bufferization materializes
+    and a loop of its own writes. A bitonic sort's compare-and-swap stage
+    (broadcasts of partners and of the direction pattern, a compare, a
+    select) becomes one loop instead of several.
+
+    Before:
+
+    ```mlir
+    %b = linalg.broadcast ins(%row : tensor<4xf32>)
+                          outs(%e : tensor<4x8xf32>) dimensions = [1]
+    ```
+
+    After:
+
+    ```mlir
+    %b = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0)>,
+                                          affine_map<(d0, d1) -> (d0, d1)>],
+                         iterator_types = ["parallel", "parallel"]}
+           ins(%row : tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+      ^bb0(%in: f32, %out: f32):
+        linalg.yield %in : f32
+    } -> tensor<4x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def CPUVectorizeLinalg : Pass<"flagtree-cpu-vectorize-linalg",
                               "::mlir::func::FuncOp"> {
   let summary = "Tile bufferized linalg ops to register-sized vectors";
