@@ -2,11 +2,11 @@
 
 // A tensor broadcast becomes the equivalent linalg.generic, which
 // element-wise fusion can then fold into the op that reads it.
-// CHECK-DAG:   #[[ROW:.*]] = affine_map<(d0, d1) -> (d0)>
-// CHECK-DAG:   #[[ALL:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG:   #[[$ROW:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG:   #[[$ALL:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func @row_to_tile
 // CHECK-NOT:     linalg.broadcast
-// CHECK:         %[[B:.*]] = linalg.generic {indexing_maps = [#[[ROW]], #[[ALL]]], iterator_types = ["parallel", "parallel"]} ins(%arg0 : tensor<4xf32>) outs(%{{.*}} : tensor<4x8xf32>)
+// CHECK:         %[[B:.*]] = linalg.generic {indexing_maps = [#[[$ROW]], #[[$ALL]]], iterator_types = ["parallel", "parallel"]} ins(%arg0 : tensor<4xf32>) outs(%{{.*}} : tensor<4x8xf32>)
 // CHECK-NEXT:    ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      linalg.yield %[[IN]] : f32
 // CHECK:         arith.addf %[[B]], %arg1 : tensor<4x8xf32>
