@@ -183,6 +183,11 @@ struct CPUVectorizeLinalg
       if (!parallel.empty())
         vectorLoop = parallel.back();
     }
+    // A loop shorter than a register takes a vector of its own length: no
+    // mask, and no partial iteration to peel.
+    int64_t extent = op.getStaticLoopRanges()[vectorLoop];
+    if (!ShapedType::isDynamic(extent) && extent > 0 && extent < lanes)
+      lanes = extent;
     SmallVector<int64_t> sizes(numLoops, 1);
     sizes[vectorLoop] = lanes;
     SmallVector<OpFoldResult> tileSizes;

@@ -24,12 +24,18 @@ func.func @elementwise_nest(%a: memref<2x2x2x2xf32>, %out: memref<2x2x2x2xf32>) 
 // -----
 
 // A broadcast along the last dimension: the three leading loops merge (the
-// input walks them contiguously), the broadcast one stays apart.
+// input walks them contiguously), the broadcast one stays apart. Its four
+// elements take a vector of four: no mask.
 // CHECK-LABEL: func.func @broadcast_last
 // CHECK-DAG:     memref.collapse_shape %arg0 {{\[\[}}0, 1, 2]] : memref<2x2x2xi32> into memref<8xi32>
 // CHECK-DAG:     memref.collapse_shape %arg1 {{\[\[}}0, 1, 2], [3]] : memref<2x2x2x4xi32> into memref<8x4xi32>
 // CHECK:         scf.for %{{.*}} = %c0 to %c8 step %c1
+// CHECK:           scf.for %{{.*}} = %c0 to %c4 step %c4
+// CHECK-NOT:         vector.create_mask
+// CHECK:             vector.transfer_write {{.*}} {in_bounds = [true, true]} : vector<1x4xi32>
 // CHECK-NOT:     linalg.broadcast
+// CHECK-NOT:     vector.create_mask
+// CHECK:         return
 func.func @broadcast_last(%a: memref<2x2x2xi32>, %out: memref<2x2x2x4xi32>) {
   linalg.broadcast ins(%a : memref<2x2x2xi32>) outs(%out : memref<2x2x2x4xi32>) dimensions = [3]
   return

@@ -150,8 +150,8 @@ def CPUVectorizeLinalg : Pass<"flagtree-cpu-vectorize-linalg",
   let summary = "Tile bufferized linalg ops to register-sized vectors";
   let description = [{
     Runs after bufferization. Each linalg op is tiled so that its innermost
-    loop covers one vector register of the target (`vector-width-bits`) and
-    its other loops step by one; each tile is then vectorized with masks for
+    loop covers one vector register of the target (`vector-width-bits`), or
+    all of that loop when it is shorter, and its other loops step by one; each tile is then vectorized with masks for
     partial tiles. The IR therefore does not grow with the block size. Ops
     that cannot be vectorized stay as they are and become loops later.
     `memref.copy` is first rewritten to `linalg.copy` so that copies take
