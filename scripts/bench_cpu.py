@@ -134,8 +134,8 @@ def main() -> int:
         f"{os.cpu_count()} cores; median of {args.rounds} interleaved rounds",
         "",
         "| kernel | compile s | flagtree ms | torch ms | flagtree speed / torch "
-        "| GFLOP/s flagtree / torch | correct |",
-        "|---|---|---|---|---|---|---|",
+        "| per-round range | GFLOP/s flagtree / torch | correct |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, make in BENCHES.items():
         ours, theirs, check = make()
@@ -148,10 +148,14 @@ def main() -> int:
             ours_ms.append(do_bench(ours, warmup=3, rep=30))
             theirs_ms.append(do_bench(theirs, warmup=3, rep=30))
         o, t = statistics.median(ours_ms), statistics.median(theirs_ms)
+        # Each round's ratio (its two timings were taken back to back): the
+        # spread says how far the median ratio can be trusted.
+        ratios = [theirs / ours for ours, theirs in zip(ours_ms, theirs_ms)]
         flops = FLOPS.get(name)
         rate = f"{flops / o / 1e6:.1f} / {flops / t / 1e6:.1f}" if flops else "-"
         rows.append(
-            f"| {name} | {compile_s:.2f} | {o:.3f} | {t:.3f} | {t / o:.2f} | {rate} | {correct} |"
+            f"| {name} | {compile_s:.2f} | {o:.3f} | {t:.3f} | {t / o:.2f} "
+            f"| {min(ratios):.2f}–{max(ratios):.2f} | {rate} | {correct} |"
         )
         print(rows[-1], flush=True)
     text = "\n".join(rows) + "\n"
