@@ -53,9 +53,7 @@ Value isInf(OpBuilder &b, Location loc, Type type, ValueRange args) {
 Value signBit(OpBuilder &b, Location loc, Type type, ValueRange args) {
   Type source = args[0].getType();
   unsigned bits = getElementTypeOrSelf(source).getIntOrFloatBitWidth();
-  Type integer = b.getIntegerType(bits);
-  if (auto shaped = dyn_cast<ShapedType>(source))
-    integer = shaped.clone(integer);
+  Type integer = typeLike(source, b.getIntegerType(bits));
   Value word = arith::BitcastOp::create(b, loc, integer, args[0]);
   Value shift = constantLike(
       b, loc, b.getIntegerAttr(b.getIntegerType(bits), bits - 1), integer);

@@ -41,11 +41,7 @@ public:
       : b(b), loc(loc), shapeLike(shapeLike) {}
 
   /// `element` in the shape of the converted value.
-  Type like(Type element) const {
-    if (auto tensor = dyn_cast<RankedTensorType>(shapeLike))
-      return tensor.clone(element);
-    return element;
-  }
+  Type like(Type element) const { return typeLike(shapeLike, element); }
   Value i32(uint32_t value) { return constant(b.getI32Type(), value); }
   Value constant(Type element, uint64_t value) {
     return constantLike(b, loc, b.getIntegerAttr(element, value), shapeLike);

@@ -54,6 +54,14 @@ inline bool isShapeOp(mlir::Operation *op) {
                    flagtree::tt::TransOp>(op);
 }
 
+/// `element` in the shape of `like`: `element` itself for a scalar `like`,
+/// `like`'s shape of `element` for a shaped one.
+inline mlir::Type typeLike(mlir::Type like, mlir::Type element) {
+  if (auto shaped = mlir::dyn_cast<mlir::ShapedType>(like))
+    return shaped.clone(element);
+  return element;
+}
+
 /// Scalar attribute `value` as an `arith.constant` in the shape of `like`:
 /// the scalar for a scalar `like`, a splat of it for a shaped one (whose
 /// element type becomes the attribute's).

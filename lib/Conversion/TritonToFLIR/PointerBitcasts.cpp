@@ -24,17 +24,8 @@ namespace {
 /// `type` (a pointer or a tensor of pointers) pointing to `pointee`.
 Type withPointee(Type type, Type pointee) {
   auto pointer = cast<tt::PointerType>(getElementTypeOrSelf(type));
-  Type element = tt::PointerType::get(pointee, pointer.getAddressSpace());
-  if (auto tensor = dyn_cast<RankedTensorType>(type))
-    return tensor.clone(element);
-  return element;
-}
-
-/// `type` (a scalar or a tensor) with element type `element`.
-Type withElement(Type type, Type element) {
-  if (auto tensor = dyn_cast<RankedTensorType>(type))
-    return tensor.clone(element);
-  return element;
+  return flir::typeLike(
+      type, tt::PointerType::get(pointee, pointer.getAddressSpace()));
 }
 
 bool isPlainScalar(Type type) {
@@ -85,8 +76,8 @@ void undo(tt::BitcastOp cast) {
     Type type = load.getType();
     if (Value other = load.getOther())
       load.getOtherMutable().assign(arith::BitcastOp::create(
-          b, load.getLoc(), withElement(other.getType(), from), other));
-    load.getResult().setType(withElement(type, from));
+          b, load.getLoc(), flir::typeLike(other.getType(), from), other));
+    load.getResult().setType(flir::typeLike(type, from));
     b.setInsertionPointAfter(load);
     auto back = arith::BitcastOp::create(b, load.getLoc(), type, load);
     load.getResult().replaceAllUsesExcept(back, back);
@@ -95,7 +86,7 @@ void undo(tt::BitcastOp cast) {
     OpBuilder b(store);
     Value value = store.getValue();
     store.getValueMutable().assign(arith::BitcastOp::create(
-        b, store.getLoc(), withElement(value.getType(), from), value));
+        b, store.getLoc(), flir::typeLike(value.getType(), from), value));
   }
   cast.getResult().replaceAllUsesWith(cast.getSrc());
   cast.erase();

@@ -242,9 +242,7 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             Type element = getElementTypeOrSelf(abs.getType());
             if (element.getIntOrFloatBitWidth() != 8)
               return lowerGeneric(abs);
-            Type bits = b.getI8Type();
-            if (auto shaped = dyn_cast<ShapedType>(abs.getType()))
-              bits = shaped.clone(bits);
+            Type bits = typeLike(abs.getType(), b.getI8Type());
             Value word = arith::BitcastOp::create(b, loc, bits,
                                                   map.lookup(abs.getOperand()));
             Value cleared = arith::AndIOp::create(

@@ -196,9 +196,10 @@ class CPUKernel:
         is a view of). (-1, -1), unchecked, when the argument is no tensor.
         A tensor reinterpreted with another dtype (``triton.reinterpret``)
         spans the bytes of the tensor it wraps."""
-        base = getattr(arg, "base", None)
-        if type(arg).__name__ == "TensorWrapper" and base is not None:
-            arg = base
+        from triton.runtime.jit import TensorWrapper
+
+        if isinstance(arg, TensorWrapper):
+            arg = arg.base
         if not all(hasattr(arg, a) for a in ("data_ptr", "stride", "shape", "element_size")):
             return -1, -1
         if arg.numel() == 0:
