@@ -123,6 +123,18 @@ def test_fp8_abs_clears_the_sign_bit(dtype):
     assert torch.equal(out, bits & 0x7F)
 
 
+@pytest.mark.parametrize("dtype", [tl.float8e4b8, tl.float8e5b16])
+def test_fnuz_fp8_abs_keeps_nan(dtype):
+    """In the "fnuz" formats 0x80 is the NaN (there is no negative zero):
+    |NaN| stays 0x80, and every other pattern loses its sign bit."""
+    bits = torch.arange(-128, 128, dtype=torch.int16).to(torch.int8)
+    out = torch.empty_like(bits)
+    _abs[(1,)](triton.reinterpret(bits, dtype), triton.reinterpret(out, dtype), N=256)
+    nan = bits == -128
+    assert torch.equal(out[nan], bits[nan])
+    assert torch.equal(out[~nan], bits[~nan] & 0x7F)
+
+
 # --------------------------------------------------------------------------
 # triton.reinterpret under the bounds-checked mode
 # --------------------------------------------------------------------------

@@ -378,6 +378,9 @@ def test_device_assert_on_a_scalar_stops_the_failing_program():
 FP8 = {
     "e4m3": (torch.float8_e4m3fn, tl.float8e4nv),
     "e5m2": (torch.float8_e5m2, tl.float8e5),
+    # The "fnuz" formats: no infinities and no negative zero; 0x80 is NaN.
+    "e4m3fnuz": (torch.float8_e4m3fnuz, tl.float8e4b8),
+    "e5m2fnuz": (torch.float8_e5m2fnuz, tl.float8e5b16),
 }
 
 
@@ -400,6 +403,7 @@ def _edge_values() -> torch.Tensor:
     special = [0.0, -0.0, float("inf"), -float("inf"), float("nan"), 448.0, 464.0, 465.0]
     special += [480.0, -1000.0, 57344.0, 61440.0, 61439.0, 65536.0, 2.0**-9, 2.0**-10]
     special += [3 * 2.0**-11, 2.0**-16, 2.0**-17, 3 * 2.0**-18, -1e-30, 1.0625, 1.1875]
+    special += [240.0, 247.0, 248.0, -248.0, 2.0**-10, 2.0**-11, -(2.0**-11), 2.0**-18]
     logs = torch.randn(2048) * torch.logspace(-10, 5, 2048)
     return torch.cat([bits.view(torch.float32), torch.tensor(special), logs])
 
@@ -533,7 +537,9 @@ def _dot_fp8_kernel(a_ptr, b_ptr, c_ptr, M: tl.constexpr, N: tl.constexpr, K: tl
     tl.store(c_ptr + rm[:, None] * N + rn[None, :], tl.dot(a, b))
 
 
-@pytest.mark.parametrize("dtype", [torch.float8_e4m3fn, torch.float8_e5m2])
+@pytest.mark.parametrize(
+    "dtype", [torch.float8_e4m3fn, torch.float8_e5m2, torch.float8_e4m3fnuz, torch.float8_e5m2fnuz]
+)
 @pytest.mark.parametrize(("m", "n", "k"), [(16, 16, 32), (32, 64, 16)])
 def test_dot_fp8_inputs(dtype, m, n, k):
     a = (torch.randn(m, k) * 2).to(dtype)

@@ -1,19 +1,23 @@
 //===- Fp8Lowering.cpp - tt.fp_to_fp from and to fp8 as integer code -----===//
 //
 // Hosts have no fp8 arithmetic and LLVM no fp8 types, so conversions from
-// and to `f8E4M3FN` and `f8E5M2` become element-wise integer code on the
-// bits (vectorizable like any other element-wise op); memory keeps the
-// fp8 element types, one byte each.
+// and to `f8E4M3FN`, `f8E5M2`, `f8E4M3FNUZ` and `f8E5M2FNUZ` become
+// element-wise integer code on the bits (vectorizable like any other
+// element-wise op); memory keeps the fp8 element types, one byte each.
 //
 // To fp8 (from f16, bf16, f32 or f64, through f32) rounds to nearest even
 // with torch's rules for out-of-range values: f8E4M3FN saturates to +-448
-// (infinities too) and keeps NaN; f8E5M2 overflows to +-inf. The rounding
-// adds half an ulp (minus one, plus the lowest kept bit) to the f32 bits
-// and shifts; values below the smallest normal number are rounded by an
-// f32 addition of a power of two that moves the kept bits to the bottom.
+// (infinities too) and keeps NaN; f8E5M2 overflows to +-inf. The "fnuz"
+// formats (exponent bias one more, no infinities, no negative zero, 0x80
+// the only NaN) turn overflow, infinities and NaN into 0x80, and a negative
+// value that rounds to zero into 0x00. The rounding adds half an ulp (minus
+// one, plus the lowest kept bit) to the f32 bits and shifts; values below
+// the smallest normal number are rounded by an f32 addition of a power of
+// two that moves the kept bits to the bottom.
 //
-// From fp8: f8E5M2 is the upper byte of an f16; f8E4M3FN is rebuilt as
-// f32 bits (subnormals as mantissa * 2^-9, 0x7f as NaN). Both are exact.
+// From fp8: f8E5M2 is the upper byte of an f16; the other formats are
+// rebuilt as f32 bits (subnormals as mantissa * 2^(1 - bias - mantissa
+// bits), NaN from its pattern). All are exact.
 //
 // Between f16, bf16, f32 and f64, widening is exact and narrowing rounds to
 // nearest even, or toward zero (`rounding = rtz`): the nearest value, one
@@ -27,6 +31,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace flagtree;
@@ -90,26 +96,36 @@ public:
   Type shapeLike;
 };
 
-/// The parameters of one fp8 format for the rounding from f32.
+/// What a format does with values beyond its largest finite number.
+enum class Overflow { Saturate, Infinity, NaN };
+
+/// The parameters of one fp8 format.
 struct Fp8Format {
   unsigned mantissaBits;
   int bias;
   /// f32 bits of the smallest normal number.
   uint32_t minNormal;
-  /// f32 bits of 2^(mantissaBits - bias + 1 + 127 - 127): adding it moves a
+  /// f32 bits of 2^(1 - bias - mantissaBits + 23): adding it moves a
   /// subnormal's kept bits to the bottom of the f32 mantissa.
   uint32_t subnormalShift;
-  bool saturates;
-  /// f32 bits from which the result is the largest finite number
-  /// (saturating) or infinity.
-  uint32_t overflow;
+  Overflow overflow;
+  /// For Saturate and Infinity: the f32 bits from which the result is the
+  /// largest finite number or infinity, and that result's bits.
+  uint32_t overflowFrom;
   uint8_t overflowBits;
 };
 
 Fp8Format formatOf(Type type) {
   if (isa<Float8E4M3FNType>(type))
-    return {3, 7, 121u << 23, 141u << 23, true, 0x43e00000u, 0x7e};
-  return {2, 15, 113u << 23, 134u << 23, false, 143u << 23, 0x7c};
+    return {3,           7,   121u << 23, 141u << 23, Overflow::Saturate,
+            0x43e00000u, 0x7e};
+  if (isa<Float8E5M2Type>(type))
+    return {2,          15,  113u << 23, 134u << 23, Overflow::Infinity,
+            143u << 23, 0x7c};
+  if (isa<Float8E4M3FNUZType>(type))
+    return {3, 8, 120u << 23, 140u << 23, Overflow::NaN, 0, 0};
+  assert(isa<Float8E5M2FNUZType>(type) && "not an fp8 format of the lane");
+  return {2, 16, 112u << 23, 133u << 23, Overflow::NaN, 0, 0};
 }
 
 Value f32ToFp8(Bits &x, Value f32, Type fp8) {
@@ -133,12 +149,23 @@ Value f32ToFp8(Bits &x, Value f32, Type fp8) {
       x.sub(x.bitcast(b.getI32Type(), moved), x.i32(format.subnormalShift));
   Value result =
       x.select(x.ult(magnitude, x.i32(format.minNormal)), subnormal, normal);
-  Value big = format.saturates ? x.ugt(result, x.i32(format.overflowBits))
-                               : x.ugt(magnitude, x.i32(format.overflow - 1));
-  result = x.select(big, x.i32(format.overflowBits), result);
   Value nan = x.ugt(magnitude, x.i32(0x7f800000u));
-  result = x.select(nan, x.i32(0x7f), result);
-  result = x.bor(result, x.shr(sign, x.i32(24)));
+  Value signByte = x.shr(sign, x.i32(24));
+  if (format.overflow == Overflow::NaN) {
+    // Infinities round past 0x7f like any value too large.
+    Value invalid =
+        arith::OrIOp::create(b, x.loc, nan, x.ugt(result, x.i32(0x7f)));
+    // No negative zero: a zero keeps no sign.
+    signByte = x.select(x.eq(result, x.i32(0)), x.i32(0), signByte);
+    result = x.select(invalid, x.i32(0x80), result);
+  } else {
+    Value big = format.overflow == Overflow::Saturate
+                    ? x.ugt(result, x.i32(format.overflowBits))
+                    : x.ugt(magnitude, x.i32(format.overflowFrom - 1));
+    result = x.select(big, x.i32(format.overflowBits), result);
+    result = x.select(nan, x.i32(0x7f), result);
+  }
+  result = x.bor(result, signByte);
   Value byte = arith::TruncIOp::create(b, x.loc, x.like(b.getI8Type()), result);
   return x.bitcast(fp8, byte);
 }
@@ -153,24 +180,33 @@ Value fp8ToF32(Bits &x, Value fp8) {
         x.bitcast(b.getF16Type(), x.shl(wide, x.constant(b.getI16Type(), 8)));
     return x.convertFloat(half, b.getF32Type());
   }
+  Fp8Format format = formatOf(from);
+  unsigned m = format.mantissaBits;
   Value bits = arith::ExtUIOp::create(b, x.loc, x.like(b.getI32Type()), byte);
   Value sign = x.shl(x.band(bits, x.i32(0x80)), x.i32(24));
-  Value exponent = x.band(x.shr(bits, x.i32(3)), x.i32(0xf));
-  Value mantissa = x.band(bits, x.i32(0x7));
-  Value normal = x.bor(x.shl(x.add(exponent, x.i32(127 - 7)), x.i32(23)),
-                       x.shl(mantissa, x.i32(20)));
+  Value exponent = x.band(x.shr(bits, x.i32(m)), x.i32((1u << (7 - m)) - 1));
+  Value mantissa = x.band(bits, x.i32((1u << m) - 1));
+  Value normal =
+      x.bor(x.shl(x.add(exponent, x.i32(127 - format.bias)), x.i32(23)),
+            x.shl(mantissa, x.i32(23 - m)));
   Value scaled = arith::MulFOp::create(
       b, x.loc,
       arith::UIToFPOp::create(b, x.loc, x.like(b.getF32Type()), mantissa),
-      x.f32(1.0f / 512.0f));
+      x.f32(std::ldexp(1.0f, 1 - format.bias - static_cast<int>(m))));
   Value subnormal = x.bitcast(b.getI32Type(), scaled);
   Value magnitude = x.select(x.eq(exponent, x.i32(0)), subnormal, normal);
-  magnitude = x.select(x.eq(x.band(bits, x.i32(0x7f)), x.i32(0x7f)),
-                       x.i32(0x7fc00000u), magnitude);
+  // f8E4M3FN's NaN is 0x7f (either sign); the fnuz formats' is 0x80.
+  Value nan = format.overflow == Overflow::NaN
+                  ? x.eq(bits, x.i32(0x80))
+                  : x.eq(x.band(bits, x.i32(0x7f)), x.i32(0x7f));
+  magnitude = x.select(nan, x.i32(0x7fc00000u), magnitude);
   return x.bitcast(b.getF32Type(), x.bor(magnitude, sign));
 }
 
-bool isFp8(Type type) { return isa<Float8E4M3FNType, Float8E5M2Type>(type); }
+bool isFp8(Type type) {
+  return isa<Float8E4M3FNType, Float8E5M2Type, Float8E4M3FNUZType,
+             Float8E5M2FNUZType>(type);
+}
 
 } // namespace
 

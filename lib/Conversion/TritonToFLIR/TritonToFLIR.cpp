@@ -238,7 +238,7 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
           })
           .Case([&](math::AbsFOp abs) -> LogicalResult {
             // The host has no fp8 arithmetic: |x| of an fp8 value clears
-            // its sign bit.
+            // its sign bit, except in the "fnuz" formats' NaN, 0x80.
             Type element = getElementTypeOrSelf(abs.getType());
             if (element.getIntOrFloatBitWidth() != 8)
               return lowerGeneric(abs);
@@ -248,6 +248,12 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             Value cleared = arith::AndIOp::create(
                 b, loc, word,
                 constantLike(b, loc, b.getI8IntegerAttr(0x7f), bits));
+            if (isa<Float8E4M3FNUZType, Float8E5M2FNUZType>(element)) {
+              Value nan = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::eq, word,
+                  constantLike(b, loc, b.getI8IntegerAttr(0x80), bits));
+              cleared = arith::SelectOp::create(b, loc, nan, word, cleared);
+            }
             map.map(abs.getResult(),
                     arith::BitcastOp::create(b, loc, abs.getType(), cleared));
             return success();

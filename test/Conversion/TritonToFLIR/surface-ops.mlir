@@ -147,6 +147,32 @@ tt.func @fp8(%x: tensor<8xf32>) -> (tensor<8xf8E5M2>, tensor<8xf32>) {
 
 // -----
 
+// The "fnuz" formats: a rounded code past 0x7f (overflow, infinity) or a
+// NaN input becomes 0x80, the only NaN; a zero keeps no sign. Back to f32,
+// exactly 0x80 is NaN, and subnormals are mantissa * 2^-10.
+// CHECK-LABEL: func.func @fp8_fnuz
+// CHECK: %[[NAN:.*]] = arith.cmpi ugt, %[[MAG:.*]], %{{.*}} : tensor<8xi32>
+// CHECK: %[[SIGN:.*]] = arith.shrui
+// CHECK: %[[BIG:.*]] = arith.cmpi ugt, %[[CODE:.*]], %{{.*}} : tensor<8xi32>
+// CHECK: %[[BAD:.*]] = arith.ori %[[NAN]], %[[BIG]] : tensor<8xi1>
+// CHECK: %[[ZERO:.*]] = arith.cmpi eq, %[[CODE]], %{{.*}} : tensor<8xi32>
+// CHECK: %[[KEPT:.*]] = arith.select %[[ZERO]], %{{.*}}, %[[SIGN]]
+// CHECK: %[[CANON:.*]] = arith.constant dense<128> : tensor<8xi32>
+// CHECK: %[[OUT:.*]] = arith.select %[[BAD]], %[[CANON]], %[[CODE]]
+// CHECK: arith.ori %[[OUT]], %[[KEPT]] : tensor<8xi32>
+// CHECK: %[[F8:.*]] = arith.bitcast %{{.*}} : tensor<8xi8> to tensor<8xf8E4M3FNUZ>
+// CHECK: arith.constant dense<9.765625E-4> : tensor<8xf32>
+// CHECK: %[[IS:.*]] = arith.cmpi eq, %{{.*}}, %{{.*}} : tensor<8xi32>
+// CHECK: arith.select %[[IS]], %{{.*}}, %{{.*}} : tensor<8xi1>, tensor<8xi32>
+// CHECK: return %[[F8]]
+tt.func @fp8_fnuz(%x: tensor<8xf32>) -> (tensor<8xf8E4M3FNUZ>, tensor<8xf32>) {
+  %e = tt.fp_to_fp %x, rounding = rtne : tensor<8xf32> -> tensor<8xf8E4M3FNUZ>
+  %f = tt.fp_to_fp %e : tensor<8xf8E4M3FNUZ> -> tensor<8xf32>
+  tt.return %e, %f : tensor<8xf8E4M3FNUZ>, tensor<8xf32>
+}
+
+// -----
+
 // tt.dot_scaled widens both operands to f32 (fp4 pairs unpacked along K,
 // low nibble first), multiplies them by their e8m0 scales broadcast over
 // groups of 32 along K (transposed for the right operand), and ends in one
