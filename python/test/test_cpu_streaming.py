@@ -149,13 +149,34 @@ def test_the_copy_stores_non_temporally_and_the_kernel_does_not(monkeypatch, add
     monkeypatch.setenv("FLAGTREE_CPU_DUMP", str(tmp_path))
     # Different options text: a compile of its own, not the cached one.
     monkeypatch.setenv("FLAGTREE_CPU_STREAM_STORES", "always")
-    jit.compile_ttir(add_ttir + "\n", "scaled_add.ttir")
-    llvm_ir = (tmp_path / "_scaled_add.ll").read_text()
-    kernel_body = llvm_ir.split("define void @_scaled_add(", 1)[1].split("\n}\n", 1)[0]
-    copy_body = llvm_ir.split("define void @_scaled_add__stream(", 1)[1].split("\n}\n", 1)[0]
+    kernel = jit.compile_ttir(add_ttir + "\n", "scaled_add.ttir")
+    x, y, out = torch.zeros(4096), torch.zeros(4096), torch.zeros(4096)
+    assert kernel.streams((4, 1, 1), [x, y, out, 4096])
+    kernel_ir = (tmp_path / "_scaled_add.ll").read_text()
+    copy_ir = (tmp_path / "_scaled_add__stream.ll").read_text()
+    kernel_body = kernel_ir.split("define void @_scaled_add(", 1)[1].split("\n}\n", 1)[0]
+    copy_body = copy_ir.split("define void @_scaled_add__stream(", 1)[1].split("\n}\n", 1)[0]
     assert "!nontemporal" not in kernel_body
     assert "!nontemporal" in copy_body
     assert "align 32" in copy_body.splitlines()[0]
+    # Each module holds only its own function.
+    assert "__stream" not in kernel_ir
+    assert "define void @_scaled_add(" not in copy_ir
+
+
+def test_the_copy_is_compiled_by_the_first_launch_that_streams(monkeypatch, add_ttir, tmp_path):
+    monkeypatch.setenv("FLAGTREE_CPU_DUMP", str(tmp_path))
+    # Different options text: a compile of its own, not the cached one.
+    kernel = _compile(monkeypatch, "auto", add_ttir + "\n\n\n\n", "scaled_add")
+    copy_ir = tmp_path / "_scaled_add__stream.ll"
+    n = 4096
+    x, y, out = torch.randn(n), torch.randn(n), torch.zeros(n)
+    kernel.launch((4, 1, 1), [x, y, out, n])
+    torch.testing.assert_close(out, 2.0 * x + y, rtol=0, atol=0)
+    assert not copy_ir.exists(), "a launch that does not stream compiled the copy"
+    # 2^20 programs would store 4 GB: asking compiles the copy (nothing runs).
+    assert kernel.streams((1 << 20, 1, 1), [x, y, out, n])
+    assert "!nontemporal" in copy_ir.read_text()
 
 
 def test_kernels_with_atomics_never_stream(monkeypatch):

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -68,15 +69,45 @@ struct ArgumentSlot {
 
 } // namespace
 
+namespace {
+
+/// What turns an LLVM-dialect module into machine code, the same for a
+/// kernel and, later, for its streaming copy.
+struct EngineRecipe {
+  /// FLAGTREE_CPU_DUMP's `<dir>/<name>`, or empty.
+  std::string dumpBase;
+  /// What FLAGTREE_CPU_SANITIZE asked for.
+  std::string sanitizer;
+  /// Compiled with the run-time bounds checks (FLAGTREE_CPU_BOUNDS_CHECK).
+  bool checked = false;
+};
+
+/// The streaming copy of a kernel (Streaming.h), compiled by the first
+/// launch that runs it: most kernels never store enough in one launch to
+/// stream, and compiling the copy with the kernel doubled the time LLVM
+/// spends on each.
+struct StreamingCopy {
+  /// The kernel's LLVM-dialect module, until the copy is compiled.
+  OwningOpRef<ModuleOp> source;
+  EngineRecipe recipe;
+  std::once_flag compiled;
+  std::unique_ptr<ExecutionEngine> engine;
+  /// Null when the copy has no store that streams, or failed to compile.
+  void (*entry)(void **) = nullptr;
+};
+
+} // namespace
+
 struct flagtree_cpu_kernel {
   std::unique_ptr<MLIRContext> context;
   std::unique_ptr<ExecutionEngine> engine;
   void (*entry)(void **) = nullptr;
-  /// The copy with non-temporal stores (Streaming.h), or null.
-  void (*streamEntry)(void **) = nullptr;
+  /// The copy with non-temporal stores, or null when none can run. After
+  /// `context`: its module lives in that context.
+  std::unique_ptr<StreamingCopy> stream;
   /// Bytes one program stores at least; what a launch streams by.
   uint64_t storedBytes = 0;
-  /// Bytes a launch must store to run streamEntry; none: never.
+  /// Bytes a launch must store to run the streaming copy; none: never.
   std::optional<uint64_t> streamThreshold;
   std::string name;
   std::string signature;
@@ -144,6 +175,56 @@ std::string targetOption(const char *options) {
       return value.trim().str();
   }
   return "host";
+}
+
+/// Translates the LLVM-dialect `module` to LLVM IR, optimizes it for this
+/// host (O3), marks the streaming copy's stores (markStreamingStores; how
+/// many it marked goes to `streamingStores`), instruments it when a
+/// sanitizer was asked for, writes `<dumpBase>.ll` when dumping, and
+/// hands it to a JIT. Machine code is generated at the first lookup.
+llvm::Expected<std::unique_ptr<ExecutionEngine>>
+createEngine(ModuleOp module, const EngineRecipe &recipe,
+             unsigned *streamingStores = nullptr) {
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  auto optimize = makeOptimizingTransformer(
+      /*optLevel=*/3, /*sizeLevel=*/0, machine->get());
+  llvm::TargetMachine *targetMachine = machine->get();
+  unsigned marked = 0;
+  // `transformer` is a function_ref: the callable must outlive `create`.
+  std::function<llvm::Error(llvm::Module *)> transform =
+      [&](llvm::Module *llvmModule) -> llvm::Error {
+    if (llvm::Error error = optimize(llvmModule))
+      return error;
+    marked = flagtree::cpu::markStreamingStores(*llvmModule);
+    // Instrumented after optimization, as clang does: the checks then cover
+    // the accesses that really remain (vector and masked ones included).
+    if (recipe.sanitizer == "address")
+      flagtree::cpu::instrumentForAddressSanitizer(*llvmModule, targetMachine);
+    if (!recipe.dumpBase.empty()) {
+      std::error_code fileError;
+      llvm::raw_fd_ostream file(recipe.dumpBase + ".ll", fileError);
+      if (!fileError)
+        llvmModule->print(file, nullptr);
+    }
+    return llvm::Error::success();
+  };
+  ExecutionEngineOptions options;
+  options.transformer = transform;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine)
+    return engine.takeError();
+  flagtree::cpu::registerJITRuntime(**engine);
+  if (recipe.checked)
+    flagtree::cpu::registerCheckedRuntime(**engine);
+  if (streamingStores)
+    *streamingStores = marked;
+  return std::move(*engine);
 }
 
 } // namespace
@@ -220,7 +301,8 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   }
   // FLAGTREE_CPU_DUMP=<dir> keeps, per kernel, the IR after every pass that
   // changed it (<name>.passes.mlir), the LLVM-dialect module (<name>.mlir)
-  // and the optimized LLVM IR (<name>.ll), for looking into the code.
+  // and the optimized LLVM IR (<name>.ll; <name>__stream.ll for the
+  // streaming copy, once a launch compiled it), for looking into the code.
   const char *dumpDir = std::getenv("FLAGTREE_CPU_DUMP");
   std::string dumpBase =
       dumpDir ? std::string(dumpDir) + "/" + result->name : std::string();
@@ -257,13 +339,21 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   flagtree::cpu::buildCPUPipeline(pm, *target, spec, result->checked);
   if (failed(pm.run(*module)))
     return fail();
-  bool streamingCopy = result->streamThreshold && result->storedBytes > 0;
-  if (streamingCopy)
-    flagtree::cpu::addStreamingCopy(
-        *module, result->name,
-        llvm::map_to_vector(result->slots, [](const ArgumentSlot &slot) {
-          return slot.pointer;
-        }));
+  EngineRecipe recipe;
+  recipe.dumpBase = dumpBase;
+  recipe.checked = result->checked;
+  llvm::Expected<std::string> sanitizer = flagtree::cpu::requestedSanitizer();
+  if (!sanitizer) {
+    diagStream << name << ": error: " << llvm::toString(sanitizer.takeError())
+               << "\n";
+    return fail();
+  }
+  recipe.sanitizer = *sanitizer;
+  if (result->streamThreshold && result->storedBytes > 0) {
+    result->stream = std::make_unique<StreamingCopy>();
+    result->stream->source = module->clone();
+    result->stream->recipe = recipe;
+  }
   if (dumpDir) {
     std::error_code error;
     llvm::raw_fd_ostream file(dumpBase + ".mlir", error);
@@ -271,53 +361,8 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
       module->print(file);
   }
 
-  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!machineBuilder) {
-    diagStream << name
-               << ": error: " << llvm::toString(machineBuilder.takeError())
-               << "\n";
-    return fail();
-  }
-  auto machine = machineBuilder->createTargetMachine();
-  if (!machine) {
-    diagStream << name << ": error: " << llvm::toString(machine.takeError())
-               << "\n";
-    return fail();
-  }
-  llvm::Expected<std::string> sanitizer = flagtree::cpu::requestedSanitizer();
-  if (!sanitizer) {
-    diagStream << name << ": error: " << llvm::toString(sanitizer.takeError())
-               << "\n";
-    return fail();
-  }
-  ExecutionEngineOptions engineOptions;
-  auto optimize = makeOptimizingTransformer(
-      /*optLevel=*/3, /*sizeLevel=*/0, machine->get());
-  llvm::TargetMachine *targetMachine = machine->get();
-  // `transformer` is a function_ref: the callable must outlive `create`.
-  auto streamingStores = std::make_shared<unsigned>(0);
-  std::function<llvm::Error(llvm::Module *)> transform =
-      [optimize, dumpBase, targetMachine, streamingStores,
-       sanitize = *sanitizer](llvm::Module *llvmModule) -> llvm::Error {
-    llvm::Error error = optimize(llvmModule);
-    if (!error)
-      *streamingStores = flagtree::cpu::markStreamingStores(*llvmModule);
-    // Instrumented after optimization, as clang does: the checks then cover
-    // the accesses that really remain (vector and masked ones included).
-    if (!error && sanitize == "address")
-      flagtree::cpu::instrumentForAddressSanitizer(*llvmModule, targetMachine);
-    if (!error && !dumpBase.empty()) {
-      std::error_code fileError;
-      llvm::raw_fd_ostream file(dumpBase + ".ll", fileError);
-      if (!fileError)
-        llvmModule->print(file, nullptr);
-    }
-    return error;
-  };
-  engineOptions.transformer = transform;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   TimingScope llvmTiming = phase("LLVM IR translation and optimization");
-  auto engine = ExecutionEngine::create(*module, engineOptions);
+  auto engine = createEngine(*module, recipe);
   llvmTiming.stop();
   if (!engine) {
     diagStream << name << ": error: " << llvm::toString(engine.takeError())
@@ -325,9 +370,6 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
     return fail();
   }
   result->engine = std::move(*engine);
-  flagtree::cpu::registerJITRuntime(*result->engine);
-  if (result->checked)
-    flagtree::cpu::registerCheckedRuntime(*result->engine);
   TimingScope codegenTiming = phase("machine code generation");
   auto function = result->engine->lookupPacked(result->name);
   codegenTiming.stop();
@@ -337,17 +379,6 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
     return fail();
   }
   result->entry = *function;
-  // A copy none of whose stores could stream is never run.
-  if (streamingCopy && *streamingStores > 0) {
-    auto copy = result->engine->lookupPacked(
-        result->name + flagtree::cpu::kStreamSuffix.str());
-    if (!copy) {
-      diagStream << name << ": error: " << llvm::toString(copy.takeError())
-                 << "\n";
-      return fail();
-    }
-    result->streamEntry = *copy;
-  }
   result->compileMs = std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - start)
                           .count();
@@ -608,22 +639,65 @@ namespace {
 /// assertion or bounds check stopped.
 thread_local std::string lastLaunchError;
 
-/// Whether a launch of `programs` programs with `args` runs the kernel's
-/// streaming copy (Streaming.h), which assumes every pointer 32-byte
-/// aligned.
-bool runsStreamingCopy(const flagtree_cpu_kernel &kernel, void **args,
-                       uint64_t programs) {
-  if (!kernel.streamEntry ||
+/// The streaming copy's entry, compiled on the first call (under a once
+/// flag: launches may come from several threads). Null when the copy has
+/// no store that streams, or did not compile: launches then run the kernel
+/// itself, which computes the same, and the reason is printed once.
+void (*streamingEntry(const flagtree_cpu_kernel &kernel))(void **) {
+  StreamingCopy &copy = *kernel.stream;
+  std::call_once(copy.compiled, [&] {
+    ModuleOp module = *copy.source;
+    std::string name = kernel.name + flagtree::cpu::kStreamSuffix.str();
+    flagtree::cpu::addStreamingCopy(
+        module, kernel.name,
+        llvm::map_to_vector(kernel.slots, [](const ArgumentSlot &slot) {
+          return slot.pointer;
+        }));
+    // Only the copy is compiled now: the kernel itself already is.
+    if (auto original = module.lookupSymbol<LLVM::LLVMFuncOp>(kernel.name))
+      if (SymbolTable::symbolKnownUseEmpty(original, module))
+        original.erase();
+    EngineRecipe recipe = copy.recipe;
+    if (!recipe.dumpBase.empty())
+      recipe.dumpBase += flagtree::cpu::kStreamSuffix;
+    unsigned marked = 0;
+    auto engine = createEngine(module, recipe, &marked);
+    llvm::Expected<void (*)(void **)> entry =
+        engine ? (*engine)->lookupPacked(name)
+               : llvm::Expected<void (*)(void **)>(engine.takeError());
+    copy.source = nullptr;
+    if (!entry) {
+      llvm::errs() << "flagtree CPU lane: warning: " << kernel.name
+                   << ": its copy with streaming stores did not compile ("
+                   << llvm::toString(entry.takeError())
+                   << "); launches use ordinary stores\n";
+      return;
+    }
+    copy.engine = std::move(*engine);
+    // A copy none of whose stores could stream is never run.
+    if (marked > 0)
+      copy.entry = *entry;
+  });
+  return copy.entry;
+}
+
+/// The entry a launch of `programs` programs with `args` runs: the
+/// kernel's streaming copy (Streaming.h) when the launch stores enough and
+/// every pointer is aligned as the copy assumes, else the kernel itself.
+void (*launchEntry(const flagtree_cpu_kernel &kernel, void **args,
+                   uint64_t programs))(void **) {
+  if (!kernel.stream ||
       !flagtree::cpu::launchStreams(programs, kernel.storedBytes,
                                     kernel.streamThreshold))
-    return false;
+    return kernel.entry;
   for (auto [i, slot] : llvm::enumerate(kernel.slots))
     if (slot.pointer &&
         reinterpret_cast<uintptr_t>(*static_cast<void **>(args[i])) %
                 flagtree::cpu::kStreamAlignment !=
             0)
-      return false;
-  return true;
+      return kernel.entry;
+  void (*copy)(void **) = streamingEntry(kernel);
+  return copy ? copy : kernel.entry;
 }
 
 /// Runs the grid; `extents` are a checked launch's (see
@@ -651,8 +725,8 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
   if (num_threads == 0)
     num_threads = defaultThreads();
   uint64_t workers = std::min<uint64_t>(num_threads, programs);
-  bool streaming = runsStreamingCopy(*kernel, args, programs);
-  void (*entry)(void **) = streaming ? kernel->streamEntry : kernel->entry;
+  void (*entry)(void **) = launchEntry(*kernel, args, programs);
+  bool streaming = entry != kernel->entry;
 
   // Each thread owns a contiguous share of the grid and runs it in order,
   // in runs of consecutive programs: it streams through neighbouring
@@ -713,8 +787,9 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
 extern "C" int flagtree_cpu_streams(const flagtree_cpu_kernel *kernel,
                                     void **args, uint32_t grid_x,
                                     uint32_t grid_y, uint32_t grid_z) {
-  return kernel &&
-         runsStreamingCopy(*kernel, args, uint64_t(grid_x) * grid_y * grid_z);
+  return kernel && kernel->entry &&
+         launchEntry(*kernel, args, uint64_t(grid_x) * grid_y * grid_z) !=
+             kernel->entry;
 }
 
 extern "C" const char *flagtree_cpu_launch_error(void) {

@@ -8,11 +8,12 @@
 // non-temporal: they go to memory without the read and without evicting
 // what the caches hold.
 //
-// The copy is compiled with the kernel. Each launch picks it when the bytes
-// its programs store reach a quarter of the last-level cache and every
-// pointer argument is 32-byte aligned (the copy is compiled assuming so).
-// FLAGTREE_CPU_STREAM_STORES=never compiles no copy, `always` picks it for
-// every launch with aligned pointers, `auto` (the default) as above.
+// A launch picks the copy when the bytes its programs store reach a quarter
+// of the last-level cache and every pointer argument is 32-byte aligned
+// (the copy is compiled assuming so); the first launch that picks it
+// compiles it. FLAGTREE_CPU_STREAM_STORES=never makes no copy, `always`
+// picks it for every launch with aligned pointers, `auto` (the default) as
+// above.
 //
 //===----------------------------------------------------------------------===//
 
