@@ -33,6 +33,9 @@ void flagtree::cpu::buildCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createCPUGeneralizeBroadcasts());
   pm.addPass(createLinalgElementwiseOpFusionPass());
+  // Fusion propagates reshapes, which leaves ops with unit dimensions
+  // (a sort's [2, 1, 1, 2, ...]): each would become a loop to tile.
+  pm.addPass(createLinalgFoldUnitExtentDimsPass());
   pm.addPass(createCanonicalizerPass());
 
   bufferization::OneShotBufferizePassOptions bufferize;
