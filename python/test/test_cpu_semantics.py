@@ -1,8 +1,9 @@
 """Semantics the CPU lane must share with GPU lanes, beyond "it compiles":
 NaN handling of `tl.clamp`, the precision of 16-bit float dots and sums,
 `tl.abs` of fp8 bit patterns, tensors reinterpreted with
-`triton.reinterpret` under the bounds-checked mode, and float8e4b15 (which
-the front end converts through the target).
+`triton.reinterpret` under the bounds-checked mode, float8e4b15 (which
+the front end converts through the target), and pointers converted to
+integers.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import pytest
 import torch
 import triton
 import triton.language as tl
+
+from flagtree.lanes.cpu.jit import CPUCompileError
 
 # --------------------------------------------------------------------------
 # tl.clamp and NaN
@@ -269,3 +272,50 @@ def test_conversion_to_float8e4b15_is_a_located_error():
     text = str(info.value)
     assert "not supported by the CPU lane" in text
     assert "to(tl.float8e4b15)" in text
+
+
+# --------------------------------------------------------------------------
+# pointers as integers (tt.ptr_to_int)
+# --------------------------------------------------------------------------
+
+
+@triton.jit
+def _addresses(x_ptr, out_ptr, base_ptr, aligned_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    pointers = x_ptr + offs
+    tl.store(out_ptr + offs, pointers.to(tl.int64))
+    tl.store(base_ptr, x_ptr.to(tl.int64, bitcast=True))
+    tl.store(aligned_ptr + offs, (pointers.to(tl.int64) % 16 == 0).to(tl.int8))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.int8, torch.bool])
+def test_a_pointer_as_an_integer_is_its_address(dtype):
+    """A pointer converted to an integer is the address the GPU lanes would
+    give: the tensor's own (a view into the middle of a storage here) plus
+    the offset in bytes of its element type."""
+    storage = torch.zeros(64, dtype=dtype)
+    x = storage[5:]
+    out = torch.zeros(16, dtype=torch.int64)
+    base = torch.zeros(1, dtype=torch.int64)
+    aligned = torch.zeros(16, dtype=torch.int8)
+    _addresses[(1,)](x, out, base, aligned, N=16)
+    expected = x.data_ptr() + torch.arange(16) * x.element_size()
+    assert torch.equal(out, expected)
+    assert base.item() == x.data_ptr()
+    assert torch.equal(aligned, (expected % 16 == 0).to(torch.int8))
+
+
+@triton.jit
+def _from_integer(x_ptr, addresses_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    pointers = tl.load(addresses_ptr + offs).to(tl.pointer_type(tl.float32))
+    tl.store(out_ptr + offs, tl.load(pointers))
+
+
+def test_a_pointer_made_from_an_integer_is_a_located_error():
+    x = torch.zeros(16)
+    addresses = x.data_ptr() + torch.arange(16) * 4
+    with pytest.raises(
+        CPUCompileError, match=r"test_cpu_semantics\.py:\d+:\d+: error: 'tt.int_to_ptr'"
+    ):
+        _from_integer[(1,)](x, addresses, torch.zeros(16), N=16)

@@ -12,7 +12,8 @@
 //
 // A pointer bitcast to an element type of the same width (Triton's float
 // atomic_max / atomic_min go through i32 pointers) keeps the argument's
-// memref; the atomic reinterprets the stored bits.
+// memref; the atomic reinterprets the stored bits. `tt.ptr_to_int` is here
+// too: the address of the argument's memref plus the pointer's offset.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,6 +43,34 @@ LogicalResult KernelLowering::lowerPointerBitcast(tt::BitcastOp op) {
                              "the CPU lane yet";
   map.map(op.getResult(), map.lookup(op.getSrc()));
   roots[op.getResult()] = root;
+  return success();
+}
+
+LogicalResult KernelLowering::lowerPtrToInt(tt::PtrToIntOp op) {
+  Value root = rootOf(op, op.getSrc());
+  if (!root)
+    return failure();
+  // A pointer is an offset in elements of its root memref: its address is
+  // the root's base address plus the root's own offset and that offset,
+  // in bytes of the root's element type.
+  auto memref = cast<MemRefType>(root.getType());
+  int64_t bytes = memref.getElementType().getIntOrFloatBitWidth() / 8;
+  auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, root);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, root);
+  Value offset = map.lookup(op.getSrc());
+  auto splat = [&](Value scalar) -> Value {
+    if (auto shaped = dyn_cast<RankedTensorType>(offset.getType()))
+      return tensor::SplatOp::create(b, loc, shaped, scalar);
+    return scalar;
+  };
+  Value elements =
+      arith::AddIOp::create(b, loc, offset, splat(metadata.getOffset()));
+  Value scaled = arith::MulIOp::create(
+      b, loc, elements,
+      constantLike(b, loc, b.getIndexAttr(bytes), offset.getType()));
+  Value address = arith::AddIOp::create(b, loc, splat(base), scaled);
+  map.map(op.getResult(),
+          arith::IndexCastUIOp::create(b, loc, op.getType(), address));
   return success();
 }
 

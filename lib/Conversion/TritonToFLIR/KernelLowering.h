@@ -149,10 +149,11 @@ private:
   // Scans (ScanLowering.cpp).
   mlir::LogicalResult lowerScan(flagtree::tt::ScanOp op);
 
-  // Atomics and pointer bitcasts (AtomicLowering.cpp).
+  // Atomics and pointer casts (AtomicLowering.cpp).
   mlir::LogicalResult lowerAtomicRMW(flagtree::tt::AtomicRMWOp op);
   mlir::LogicalResult lowerAtomicCAS(flagtree::tt::AtomicCASOp op);
   mlir::LogicalResult lowerPointerBitcast(flagtree::tt::BitcastOp op);
+  mlir::LogicalResult lowerPtrToInt(flagtree::tt::PtrToIntOp op);
   mlir::LogicalResult
   lowerAtomic(mlir::Operation *op, mlir::Value pointer, mlir::Value mask,
               llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,

@@ -187,6 +187,7 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
               return lowerFp8Cast(cast);
             return lowerFloatCast(cast);
           })
+          .Case([&](tt::PtrToIntOp cast) { return lowerPtrToInt(cast); })
           .Case([&](tt::BitcastOp cast) -> LogicalResult {
             if (isPointerLike(cast.getType()) &&
                 isPointerLike(cast.getSrc().getType()))

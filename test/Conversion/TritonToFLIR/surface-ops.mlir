@@ -217,3 +217,25 @@ tt.func @map_elementwise_pack(%x: tensor<8xf32>) -> tensor<8xf32> {
   }) : (tensor<8xf32>) -> tensor<8xf32>
   tt.return %r : tensor<8xf32>
 }
+
+// -----
+
+// tt.ptr_to_int: the argument memref's aligned base address plus its own
+// offset and the pointer's, in bytes of the element type (2 for f16).
+// CHECK-LABEL: func.func @ptr_to_int
+// CHECK: %{{.*}}, %[[OFF:.*]], %{{.*}}, %{{.*}} = memref.extract_strided_metadata %arg0
+// CHECK: %[[BASE:.*]] = memref.extract_aligned_pointer_as_index %arg0
+// CHECK: %[[SPLAT:.*]] = tensor.splat %[[OFF]] : tensor<4xindex>
+// CHECK: %[[ELEMENTS:.*]] = arith.addi %{{.*}}, %[[SPLAT]] : tensor<4xindex>
+// CHECK: %[[TWO:.*]] = arith.constant dense<2> : tensor<4xindex>
+// CHECK: %[[BYTES:.*]] = arith.muli %[[ELEMENTS]], %[[TWO]] : tensor<4xindex>
+// CHECK: %[[START:.*]] = tensor.splat %[[BASE]] : tensor<4xindex>
+// CHECK: %[[ADDRESS:.*]] = arith.addi %[[START]], %[[BYTES]] : tensor<4xindex>
+// CHECK: arith.index_castui %[[ADDRESS]] : tensor<4xindex> to tensor<4xi64>
+tt.func @ptr_to_int(%p: !tt.ptr<f16>) -> tensor<4xi64> {
+  %r = tt.make_range {end = 4 : i32, start = 0 : i32} : tensor<4xi32>
+  %s = tt.splat %p : !tt.ptr<f16> -> tensor<4x!tt.ptr<f16>>
+  %a = tt.addptr %s, %r : tensor<4x!tt.ptr<f16>>, tensor<4xi32>
+  %i = tt.ptr_to_int %a : tensor<4x!tt.ptr<f16>> -> tensor<4xi64>
+  tt.return %i : tensor<4xi64>
+}
