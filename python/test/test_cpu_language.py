@@ -1058,6 +1058,44 @@ def test_reduce_custom_combine():
 
 
 @triton.jit
+def first_then_second(a, ia, b, ib):
+    # Not commutative: which operand is the accumulator shows.
+    return a * 3 + b, tl.minimum(ia, ib) * 10 + tl.maximum(ia, ib)
+
+
+@triton.jit
+def pair_reduce_kernel(x_ptr, out_ptr, idx_ptr, AXIS: tl.constexpr):
+    # [4, 2, 8]: reduced along the axis of two (1), or a longer one (2).
+    i = tl.arange(0, 4)[:, None, None]
+    j = tl.arange(0, 2)[None, :, None]
+    k = tl.arange(0, 8)[None, None, :]
+    x = tl.load(x_ptr + i * 16 + j * 8 + k)
+    s, t = tl.reduce((x, j + i * 0 + k * 0), AXIS, first_then_second)
+    if AXIS == 1:
+        o = tl.arange(0, 4)[:, None] * 8 + tl.arange(0, 8)[None, :]
+    else:
+        o = tl.arange(0, 4)[:, None] * 2 + tl.arange(0, 2)[None, :]
+    tl.store(out_ptr + o, s)
+    tl.store(idx_ptr + o, t)
+
+
+def test_reduce_along_an_axis_of_two_keeps_the_combine_order():
+    x = torch.randint(-50, 50, (4, 2, 8), dtype=torch.int32)
+    out = torch.zeros(32, dtype=torch.int32)
+    idx = torch.zeros(32, dtype=torch.int32)
+    pair_reduce_kernel[(1,)](x, out, idx, AXIS=1)
+    assert torch.equal(out.view(4, 8), x[:, 0] * 3 + x[:, 1])
+    assert torch.equal(idx, torch.full((32,), 1, dtype=torch.int32))
+    # The same combine along the axis of eight, for comparison: a left fold.
+    out8 = torch.zeros(8, dtype=torch.int32)
+    pair_reduce_kernel[(1,)](x, out8, torch.zeros(8, dtype=torch.int32), AXIS=2)
+    expected = x[:, :, 0]
+    for k in range(1, 8):
+        expected = expected * 3 + x[:, :, k]
+    assert torch.equal(out8.view(4, 2), expected)
+
+
+@triton.jit
 def xor_sum_kernel(x_ptr, out_ptr, R: tl.constexpr, C: tl.constexpr):
     rows = tl.arange(0, R)[:, None]
     cols = tl.arange(0, C)[None, :]

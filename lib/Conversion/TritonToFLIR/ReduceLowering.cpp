@@ -11,7 +11,8 @@
 // a product, ...), the first step starts from that element and is a
 // `linalg.generic` over the whole input, so element-wise producers (the
 // square of a sum of squares) fuse into it. Other reductions start from
-// the first slice along the axis and need no neutral element.
+// the first slice along the axis and need no neutral element; along an axis
+// of two that is one element-wise combine of the two slices.
 //
 //===----------------------------------------------------------------------===//
 
@@ -253,42 +254,74 @@ FailureOr<SmallVector<Value>> KernelLowering::reduceAlong(tt::ReduceOp reduce,
                                                           ValueRange inputs,
                                                           unsigned axis) {
   unsigned n = inputs.size();
-  SmallVector<Value> inits, rests;
-  for (Value lowered : inputs) {
+  auto inputType = cast<RankedTensorType>(inputs.front().getType());
+  int64_t axisSize = inputType.getDimSize(axis);
+  // The slice of `lowered` from `first` on along `axis`, `count` long;
+  // without the axis when `count` is 1.
+  auto slice = [&](Value lowered, int64_t first, int64_t count) {
     auto type = cast<RankedTensorType>(lowered.getType());
     SmallVector<int64_t> shape(type.getShape());
-    shape.erase(shape.begin() + axis);
+    if (count == 1)
+      shape.erase(shape.begin() + axis);
+    else
+      shape[axis] = count;
     SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
     SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
     for (int64_t size : type.getShape())
       sizes.push_back(b.getIndexAttr(size));
-    // The first slice along `axis` is the initial accumulator, so the
-    // combine region needs no neutral element.
-    sizes[axis] = b.getIndexAttr(1);
-    inits.push_back(tensor::ExtractSliceOp::create(
-        b, loc, type.clone(shape), lowered, offsets, sizes, strides));
-    offsets[axis] = b.getIndexAttr(1);
-    sizes[axis] = b.getIndexAttr(type.getDimSize(axis) - 1);
-    SmallVector<int64_t> restShape(type.getShape());
-    restShape[axis] -= 1;
-    rests.push_back(tensor::ExtractSliceOp::create(
-        b, loc, type.clone(restShape), lowered, offsets, sizes, strides));
-  }
-  SmallVector<Value> results = inits;
-  int64_t axisSize =
-      cast<RankedTensorType>(inputs.front().getType()).getDimSize(axis);
-  if (axisSize > 1) {
-    LogicalResult bodyResult = success();
-    // linalg passes (element..., accumulator...).
-    auto linalgReduce = linalg::ReduceOp::create(
-        b, loc, rests, inits, ArrayRef<int64_t>{axis},
-        [&](OpBuilder &nb, Location l, ValueRange args) {
-          bodyResult = lowerCombine(reduce, nb, l, args.drop_front(n),
-                                    args.take_front(n));
+    offsets[axis] = b.getIndexAttr(first);
+    sizes[axis] = b.getIndexAttr(count);
+    return tensor::ExtractSliceOp::create(b, loc, type.clone(shape), lowered,
+                                          offsets, sizes, strides)
+        .getResult();
+  };
+  // The first slice along `axis` is the initial accumulator, so the
+  // combine region needs no neutral element.
+  SmallVector<Value> inits;
+  for (Value lowered : inputs)
+    inits.push_back(slice(lowered, 0, 1));
+  if (axisSize == 1)
+    return inits;
+  LogicalResult bodyResult = success();
+  if (axisSize == 2) {
+    // One combine per element of the two slices: an element-wise
+    // `linalg.generic` (not a reduction over one element), which fuses
+    // with what produces and what reads them. tl.sort's network is made of
+    // such reductions.
+    SmallVector<Value> operands = inits, empties;
+    for (Value lowered : inputs)
+      operands.push_back(slice(lowered, 1, 1));
+    for (Value init : inits) {
+      auto type = cast<RankedTensorType>(init.getType());
+      empties.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
+                                                type.getElementType()));
+    }
+    unsigned rank = inputType.getRank() - 1;
+    SmallVector<AffineMap> maps(operands.size() + empties.size(),
+                                b.getMultiDimIdentityMap(rank));
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        b, loc, ValueRange(empties).getTypes(), operands, empties, maps,
+        iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+          bodyResult =
+              lowerCombine(reduce, nb, l, args.take_front(n), args.slice(n, n));
         });
     if (failed(bodyResult))
       return failure();
-    results = llvm::to_vector_of<Value>(linalgReduce.getResults());
+    return llvm::to_vector_of<Value>(generic.getResults());
   }
-  return results;
+  SmallVector<Value> rests;
+  for (Value lowered : inputs)
+    rests.push_back(slice(lowered, 1, axisSize - 1));
+  // linalg passes (element..., accumulator...).
+  auto linalgReduce = linalg::ReduceOp::create(
+      b, loc, rests, inits, ArrayRef<int64_t>{axis},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        bodyResult =
+            lowerCombine(reduce, nb, l, args.drop_front(n), args.take_front(n));
+      });
+  if (failed(bodyResult))
+    return failure();
+  return llvm::to_vector_of<Value>(linalgReduce.getResults());
 }

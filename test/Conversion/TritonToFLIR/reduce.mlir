@@ -54,3 +54,24 @@ tt.func @sum_short(%t: tensor<32xi32>) -> i32 {
   }) : (tensor<32xi32>) -> i32
   tt.return %r : i32
 }
+
+// -----
+
+// Along an axis of two, a reduction is one combine of the two slices: an
+// element-wise linalg.generic (no linalg.reduce over one element), which
+// fusion can join with its producers and readers.
+// CHECK-LABEL: func.func @xor_pairs
+// CHECK: %[[FIRST:.*]] = tensor.extract_slice %arg0[0, 0, 0] [4, 1, 8] [1, 1, 1] : tensor<4x2x8xi32> to tensor<4x8xi32>
+// CHECK: %[[SECOND:.*]] = tensor.extract_slice %arg0[0, 1, 0] [4, 1, 8] [1, 1, 1] : tensor<4x2x8xi32> to tensor<4x8xi32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[FIRST]], %[[SECOND]] : tensor<4x8xi32>, tensor<4x8xi32>)
+// CHECK: ^bb0(%[[ACC:.*]]: i32, %[[ELEMENT:.*]]: i32, %{{.*}}: i32):
+// CHECK: arith.xori %[[ACC]], %[[ELEMENT]] : i32
+// CHECK-NOT: linalg.reduce
+tt.func @xor_pairs(%t: tensor<4x2x8xi32>) -> tensor<4x8xi32> {
+  %r = "tt.reduce"(%t) <{axis = 1 : i32}> ({
+  ^bb0(%a: i32, %b: i32):
+    %x = arith.xori %a, %b : i32
+    tt.reduce.return %x : i32
+  }) : (tensor<4x2x8xi32>) -> tensor<4x8xi32>
+  tt.return %r : tensor<4x8xi32>
+}
