@@ -216,3 +216,28 @@ def test_a_large_launch_through_triton_streams_by_default(monkeypatch):
     out.zero_()
     _scaled_add[grid](x, y, out, n, BLOCK=4096)
     torch.testing.assert_close(out, 2.0 * x + y, rtol=0, atol=0)
+
+
+def test_launches_from_two_threads_share_one_compile_of_the_copy(monkeypatch, add_ttir):
+    import threading
+
+    # Different options text: a compile of its own, whose copy no launch
+    # has compiled yet.
+    kernel = _compile(monkeypatch, "always", add_ttir + "\n" * 5, "scaled_add")
+    n = 1 << 16
+    x, y = torch.randn(n), torch.randn(n)
+    outs = [torch.zeros(n), torch.zeros(n)]
+    start = threading.Barrier(2)
+
+    def run(out):
+        start.wait()
+        kernel.launch((n // 1024, 1, 1), [x, y, out, n])
+
+    threads = [threading.Thread(target=run, args=(out,)) for out in outs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for out in outs:
+        torch.testing.assert_close(out, 2.0 * x + y, rtol=0, atol=0)
+    assert kernel.streams((n // 1024, 1, 1), [x, y, outs[0], n])
