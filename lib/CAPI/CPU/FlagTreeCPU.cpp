@@ -673,10 +673,11 @@ void (*streamingEntry(const flagtree_cpu_kernel &kernel))(void **) {
                    << "); launches use ordinary stores\n";
       return;
     }
+    // A copy none of whose stores could stream is never run (nor kept).
+    if (marked == 0)
+      return;
     copy.engine = std::move(*engine);
-    // A copy none of whose stores could stream is never run.
-    if (marked > 0)
-      copy.entry = *entry;
+    copy.entry = *entry;
   });
   return copy.entry;
 }
