@@ -48,6 +48,14 @@ def _count(counts_ptr, out_ptr, n, BLOCK: tl.constexpr):
     tl.store(out_ptr + offs, offs.to(tl.float32), mask=offs < n)
 
 
+@triton.jit
+def _reverse(x_ptr, out_ptr, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    # Through a gathered offset: element stores, no vector store to stream.
+    order = tl.load(x_ptr + offs).to(tl.int32)
+    tl.store(out_ptr + order, offs.to(tl.float32))
+
+
 def _ttir(kernel, grid, *args, **constexprs) -> str:
     return kernel[grid](*args, **constexprs).asm["ttir"]
 
@@ -241,3 +249,17 @@ def test_launches_from_two_threads_share_one_compile_of_the_copy(monkeypatch, ad
     for out in outs:
         torch.testing.assert_close(out, 2.0 * x + y, rtol=0, atol=0)
     assert kernel.streams((n // 1024, 1, 1), [x, y, outs[0], n])
+
+
+def test_a_copy_with_no_store_to_stream_is_not_run(monkeypatch):
+    n = 4096
+    order = torch.randperm(n).to(torch.float32)
+    out = torch.zeros(n)
+    text = _ttir(_reverse, (4,), order, out, BLOCK=1024)
+    kernel = _compile(monkeypatch, "always", text, "reverse")
+    assert not kernel.streams((4, 1, 1), [order, out])
+    out.zero_()
+    kernel.launch((4, 1, 1), [order, out])
+    expected = torch.empty(n)
+    expected[order.long()] = torch.arange(n, dtype=torch.float32)
+    assert torch.equal(out, expected)
