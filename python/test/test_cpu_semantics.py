@@ -306,16 +306,66 @@ def test_a_pointer_as_an_integer_is_its_address(dtype):
 
 
 @triton.jit
-def _from_integer(x_ptr, addresses_ptr, out_ptr, N: tl.constexpr):
+def _choose(cond_ptr, a_ptr, b_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    mask = offs < n
+    # Integers made pointers, chosen between, and stored back as integers.
+    a = tl.load(a_ptr + offs, mask=mask).to(tl.pointer_type(tl.int32))
+    b = tl.load(b_ptr + offs, mask=mask).to(tl.pointer_type(tl.int32))
+    tl.store(out_ptr + offs, tl.where(tl.load(cond_ptr + offs, mask=mask), a, b), mask=mask)
+
+
+def test_pointers_made_from_integers_are_addresses():
+    n = 1000
+    cond = torch.rand(n) > 0.5
+    a, b = torch.randint(0, 2**47, (n,)), torch.randint(0, 2**47, (n,))
+    out = torch.zeros(1024, dtype=torch.int64)
+    _choose[(1,)](cond, a, b, out, n, BLOCK=1024)
+    assert torch.equal(out[:n], torch.where(cond, a, b))
+    assert not out[n:].any(), "masked-off elements stay untouched"
+
+
+@triton.jit
+def _through_table(table_ptr, out_ptr, n, N: tl.constexpr):
+    # One row per program, found through a table of addresses.
+    g = tl.program_id(0)
+    row = tl.load(table_ptr + g).to(tl.pointer_type(tl.float32))
     offs = tl.arange(0, N)
-    pointers = tl.load(addresses_ptr + offs).to(tl.pointer_type(tl.float32))
-    tl.store(out_ptr + offs, tl.load(pointers))
+    x = tl.load(row + offs, mask=offs < n, other=-1.0)
+    tl.store(out_ptr + g * N + offs, x * 2)
+    # Written back through the same address, as 16-bit halves (another
+    # width: pointers made from integers are byte addresses).
+    halves = row.to(tl.pointer_type(tl.int16))
+    tl.store(halves + 2 * offs + 1, tl.zeros((N,), tl.int16), mask=offs < n)
 
 
-def test_a_pointer_made_from_an_integer_is_a_located_error():
-    x = torch.zeros(16)
-    addresses = x.data_ptr() + torch.arange(16) * 4
+def test_loads_and_stores_through_a_table_of_addresses():
+    rows = [torch.randn(40) for _ in range(3)]
+    originals = [r.clone() for r in rows]
+    table = torch.tensor([r.data_ptr() for r in rows], dtype=torch.int64)
+    out = torch.zeros(3 * 64)
+    _through_table[(3,)](table, out, 37, N=64)
+    for g, (row, original) in enumerate(zip(rows, originals, strict=True)):
+        expected = torch.full((64,), -2.0)
+        expected[:37] = original[:37] * 2
+        assert torch.equal(out[g * 64 : (g + 1) * 64], expected)
+        # The upper halves of the first 37 floats cleared, the rest kept.
+        kept = original.view(torch.int32).clone()
+        kept[:37] &= 0xFFFF
+        assert torch.equal(row.view(torch.int32), kept)
+
+
+@triton.jit
+def _atomic_through_integer(counts_ptr, addresses_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    pointers = tl.load(addresses_ptr + offs).to(tl.pointer_type(tl.int32))
+    tl.atomic_add(pointers, 1)
+
+
+def test_an_atomic_through_a_pointer_made_from_an_integer_is_a_located_error():
+    counts = torch.zeros(16, dtype=torch.int32)
+    addresses = counts.data_ptr() + torch.arange(16) * 4
     with pytest.raises(
-        CPUCompileError, match=r"test_cpu_semantics\.py:\d+:\d+: error: 'tt.int_to_ptr'"
+        CPUCompileError, match=r"test_cpu_semantics\.py:\d+:\d+: error: 'tt.atomic_rmw'"
     ):
-        _from_integer[(1,)](x, addresses, torch.zeros(16), N=16)
+        _atomic_through_integer[(1,)](counts, addresses, N=16)

@@ -33,6 +33,12 @@ LogicalResult KernelLowering::lowerPointerBitcast(tt::BitcastOp op) {
   Value root = rootOf(op, op.getSrc());
   if (!root)
     return failure();
+  if (isAddress(root)) {
+    // An address stays the same address, whatever it points to.
+    map.map(op.getResult(), map.lookup(op.getSrc()));
+    roots[op.getResult()] = root;
+    return success();
+  }
   Type from = pointeeOf(op.getSrc().getType()),
        to = pointeeOf(op.getResult().getType());
   if (!from.isIntOrFloat() || !to.isIntOrFloat() ||
@@ -50,6 +56,11 @@ LogicalResult KernelLowering::lowerPtrToInt(tt::PtrToIntOp op) {
   Value root = rootOf(op, op.getSrc());
   if (!root)
     return failure();
+  if (isAddress(root)) {
+    map.map(op.getResult(), arith::IndexCastUIOp::create(
+                                b, loc, op.getType(), map.lookup(op.getSrc())));
+    return success();
+  }
   // A pointer is an offset in elements of its root memref: its address is
   // the root's base address plus the root's own offset and that offset,
   // in bytes of the root's element type.
@@ -130,6 +141,10 @@ LogicalResult KernelLowering::lowerAtomic(
   Value root = rootOf(op, pointer);
   if (!root)
     return failure();
+  if (isAddress(root))
+    return op->emitError() << "'" << op->getName()
+                           << "' through a pointer made from an integer is "
+                              "not supported by the CPU lane yet";
   Type stored = cast<MemRefType>(root.getType()).getElementType();
   Type element = pointeeOf(pointer.getType());
   if (stored != element)

@@ -227,6 +227,20 @@ private:
   /// Carries the loop hints of `source` onto the loop lowered from it.
   void carryLoopHints(mlir::scf::ForOp source, mlir::scf::ForOp loop);
   void scatter(flagtree::tt::StoreOp op, mlir::Value root);
+  /// Reads (writes) one `type` element at `offset` of `root`: a memref
+  /// access, or for pointers made from integers (see addressRoot), an LLVM
+  /// access at that address.
+  mlir::Value loadElement(mlir::OpBuilder &nb, mlir::Location l,
+                          mlir::Value root, mlir::Value offset,
+                          mlir::Type type);
+  void storeElement(mlir::OpBuilder &nb, mlir::Location l, mlir::Value value,
+                    mlir::Value root, mlir::Value offset);
+  /// The root of every pointer made from an integer (`tt.int_to_ptr`): such
+  /// a pointer is its address in bytes, and it is read and written element
+  /// by element. A placeholder made on first use, erased after the
+  /// lowering (nothing may use it).
+  mlir::Value addressSpaceRoot();
+  bool isAddress(mlir::Value root) const { return root && root == addressRoot; }
 
   flagtree::tt::FuncOp source;
   mlir::func::FuncOp target;
@@ -236,6 +250,7 @@ private:
   mlir::IRMapping map;
   /// The memref argument every pointer value (of the source) points into.
   llvm::DenseMap<mlir::Value, mlir::Value> roots;
+  mlir::Value addressRoot;
   llvm::DenseMap<mlir::Value, AffineOffsets> affine;
   llvm::DenseMap<mlir::Value, MaskBounds> masks;
   /// Program-id and grid-size arguments of the target function.

@@ -4,7 +4,10 @@
 // set of per-dimension upper bounds) becomes a copy through a strided view
 // of the argument's memref, clamped to the bounds, so masked-off memory is
 // never touched. Every other access becomes a loop nest that reads or
-// writes `base[offset]` element by element under its mask.
+// writes `base[offset]` element by element under its mask. A pointer made
+// from an integer (`tt.int_to_ptr`) has no memref: it is a byte address,
+// and its accesses are element by element, LLVM loads and stores at that
+// address.
 //
 // The access hints of a load or store (`ft.shared_memory`, `ft.dma`,
 // `ft.vectorize`), and the `ft.num_stages` of the loop right around a
@@ -16,10 +19,12 @@
 #include "KernelLowering.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
@@ -162,6 +167,46 @@ static Value uniformValue(Value other, IRMapping &map, OpBuilder &b,
   return Value();
 }
 
+Value KernelLowering::addressSpaceRoot() {
+  if (!addressRoot) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&target.getBody().front());
+    auto type = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+    addressRoot = ub::PoisonOp::create(b, loc, type);
+  }
+  return addressRoot;
+}
+
+/// The address `offset` (bytes, `index`) as an LLVM pointer.
+static Value addressPointer(OpBuilder &nb, Location l, Value offset) {
+  Value address = arith::IndexCastUIOp::create(nb, l, nb.getI64Type(), offset);
+  return LLVM::IntToPtrOp::create(
+      nb, l, LLVM::LLVMPointerType::get(nb.getContext()), address);
+}
+
+/// The alignment of a `type` element: its size (GPUs need no less).
+static unsigned naturalAlignment(Type type) {
+  return std::max(1u, type.getIntOrFloatBitWidth() / 8);
+}
+
+Value KernelLowering::loadElement(OpBuilder &nb, Location l, Value root,
+                                  Value offset, Type type) {
+  if (!isAddress(root))
+    return memref::LoadOp::create(nb, l, root, offset);
+  return LLVM::LoadOp::create(nb, l, type, addressPointer(nb, l, offset),
+                              naturalAlignment(type));
+}
+
+void KernelLowering::storeElement(OpBuilder &nb, Location l, Value value,
+                                  Value root, Value offset) {
+  if (!isAddress(root)) {
+    memref::StoreOp::create(nb, l, value, root, offset);
+    return;
+  }
+  LLVM::StoreOp::create(nb, l, value, addressPointer(nb, l, offset),
+                        naturalAlignment(value.getType()));
+}
+
 Value KernelLowering::gather(tt::LoadOp op, Value root) {
   auto type = cast<RankedTensorType>(op.getType());
   auto bufferType = MemRefType::get(type.getShape(), type.getElementType());
@@ -181,7 +226,7 @@ Value KernelLowering::gather(tt::LoadOp op, Value root) {
       b, loc, lbs, ubs, steps, [&](OpBuilder &nb, Location l, ValueRange ivs) {
         Value offset = tensor::ExtractOp::create(nb, l, offsets, ivs);
         auto read = [&](OpBuilder &ib, Location il) {
-          Value v = memref::LoadOp::create(ib, il, root, offset);
+          Value v = loadElement(ib, il, root, offset, type.getElementType());
           memref::StoreOp::create(ib, il, v, buffer, ivs);
         };
         if (!mask) {
@@ -227,7 +272,7 @@ void KernelLowering::scatter(tt::StoreOp op, Value root) {
         }
         Value offset = tensor::ExtractOp::create(nb, l, offsets, ivs);
         Value v = tensor::ExtractOp::create(nb, l, values, ivs);
-        memref::StoreOp::create(nb, l, v, root, offset);
+        storeElement(nb, l, v, root, offset);
       });
 }
 
@@ -240,7 +285,7 @@ Value KernelLowering::accessRoot(Operation *op, Value ptr) {
     return Value();
   }
   Value root = rootOf(op, ptr);
-  if (root && !keepsElementType(ptr, root)) {
+  if (root && !isAddress(root) && !keepsElementType(ptr, root)) {
     op->emitError() << "'" << op->getName()
                     << "' through a pointer bitcast to another element "
                        "type is not supported by the CPU lane yet";
@@ -260,8 +305,7 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
     reportUncarriedHints(op, "the load reads a single element");
     Value offset = map.lookup(op.getPtr());
     if (!mask) {
-      map.map(op.getResult(),
-              memref::LoadOp::create(b, loc, root, offset).getResult());
+      map.map(op.getResult(), loadElement(b, loc, root, offset, op.getType()));
       return success();
     }
     Value other =
@@ -272,7 +316,7 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
                                      /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(guarded.thenBlock());
-    Value v = memref::LoadOp::create(b, loc, root, offset);
+    Value v = loadElement(b, loc, root, offset, op.getType());
     scf::YieldOp::create(b, loc, v);
     b.setInsertionPointToStart(guarded.elseBlock());
     scf::YieldOp::create(b, loc, other);
@@ -285,6 +329,12 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
   if (op.getMask()) {
     auto found = masks.find(op.getMask());
     bounds = found == masks.end() ? nullptr : &found->second;
+  }
+  if (isAddress(root)) {
+    reportUncarriedHints(op, "the load is through pointers made from "
+                             "integers, read element by element");
+    map.map(op.getResult(), gather(op, root));
+    return success();
   }
   if (offsets == affine.end() || (op.getMask() && !bounds)) {
     reportUncarriedHints(op, "the load is not a strided tile (its offsets "
@@ -340,7 +390,7 @@ LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
       auto guarded = scf::IfOp::create(b, loc, mask, /*withElseRegion=*/false);
       b.setInsertionPointToStart(guarded.thenBlock());
     }
-    memref::StoreOp::create(b, loc, value, root, offset);
+    storeElement(b, loc, value, root, offset);
     return success();
   }
 
@@ -349,6 +399,12 @@ LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
   if (op.getMask()) {
     auto found = masks.find(op.getMask());
     bounds = found == masks.end() ? nullptr : &found->second;
+  }
+  if (isAddress(root)) {
+    reportUncarriedHints(op, "the store is through pointers made from "
+                             "integers, written element by element");
+    scatter(op, root);
+    return success();
   }
   if (offsets == affine.end() || (op.getMask() && !bounds)) {
     reportUncarriedHints(op, "the store is not a strided tile (its offsets "

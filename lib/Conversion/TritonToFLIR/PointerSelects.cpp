@@ -10,7 +10,9 @@
 //
 // Address arithmetic and shape ops apply to both sides (and to `c` when it
 // is a tensor). Each element is still read or written through exactly the
-// pointer it selected, and a masked-off side touches no memory.
+// pointer it selected, and a masked-off side touches no memory. Pointers
+// made from integers are plain addresses: a select between two of them
+// stays a select.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,10 +46,29 @@ Value rootOf(Value pointer) {
   }
 }
 
+/// Whether `pointer` is made from integers (`tt.int_to_ptr`): an address,
+/// which a select chooses like any value.
+bool isAddress(Value pointer) {
+  while (Operation *def = pointer.getDefiningOp()) {
+    if (isa<tt::IntToPtrOp>(def))
+      return true;
+    if (auto add = dyn_cast<tt::AddPtrOp>(def))
+      pointer = add.getPtr();
+    else if (flir::isShapeOp(def) || isa<tt::BitcastOp>(def))
+      pointer = def->getOperand(0);
+    else if (auto select = dyn_cast<arith::SelectOp>(def))
+      return isAddress(select.getTrueValue()) &&
+             isAddress(select.getFalseValue());
+    else
+      return false;
+  }
+  return false;
+}
+
 bool isPointerSelect(Operation *op) {
   auto select = dyn_cast<arith::SelectOp>(op);
   return select && flir::isPointerLike(select.getType()) &&
-         !rootOf(select.getResult());
+         !rootOf(select.getResult()) && !isAddress(select.getResult());
 }
 
 class SelectSplitter {

@@ -77,6 +77,14 @@ LogicalResult KernelLowering::run() {
   for (Operation &op : from)
     if (failed(lowerOp(&op)))
       return failure();
+  if (addressRoot) {
+    // A placeholder only: every access through it became an LLVM access.
+    if (!addressRoot.use_empty())
+      return source.emitError()
+             << "internal error: a pointer made from an integer reached an "
+                "access the CPU lane cannot make through it";
+    addressRoot.getDefiningOp()->erase();
+  }
   return success();
 }
 
@@ -128,6 +136,16 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             if (!offset.getType().isIndex() &&
                 getElementTypeOrSelf(offset.getType()) != b.getIndexType())
               offset = arith::IndexCastOp::create(b, loc, type, offset);
+            // A pointer made from an integer is an address in bytes.
+            if (isAddress(root)) {
+              Type stored = storageType(pointeeOf(add.getType()));
+              offset = arith::MulIOp::create(
+                  b, loc, offset,
+                  constantLike(
+                      b, loc,
+                      b.getIndexAttr(stored.getIntOrFloatBitWidth() / 8),
+                      offset.getType()));
+            }
             Value sum =
                 arith::AddIOp::create(b, loc, map.lookup(add.getPtr()), offset);
             map.map(add.getResult(), sum);
@@ -188,6 +206,13 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             return lowerFloatCast(cast);
           })
           .Case([&](tt::PtrToIntOp cast) { return lowerPtrToInt(cast); })
+          .Case([&](tt::IntToPtrOp cast) {
+            Value address = arith::IndexCastUIOp::create(
+                b, loc, convertType(cast.getType()), map.lookup(cast.getSrc()));
+            map.map(cast.getResult(), address);
+            roots[cast.getResult()] = addressSpaceRoot();
+            return success();
+          })
           .Case([&](tt::BitcastOp cast) -> LogicalResult {
             if (isPointerLike(cast.getType()) &&
                 isPointerLike(cast.getSrc().getType()))

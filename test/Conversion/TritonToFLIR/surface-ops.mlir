@@ -239,3 +239,27 @@ tt.func @ptr_to_int(%p: !tt.ptr<f16>) -> tensor<4xi64> {
   %i = tt.ptr_to_int %a : tensor<4x!tt.ptr<f16>> -> tensor<4xi64>
   tt.return %i : tensor<4xi64>
 }
+
+// -----
+
+// tt.int_to_ptr: the pointer is its address in bytes (address arithmetic
+// scales by the element size, 4 for f32), and each element is read through
+// llvm.inttoptr and llvm.load.
+// CHECK-LABEL: func.func @int_to_ptr
+// CHECK-NOT: ub.poison
+// CHECK: %[[ADDRESS:.*]] = arith.index_castui %arg0 : tensor<4xi64> to tensor<4xindex>
+// CHECK: %[[FOUR:.*]] = arith.constant dense<4> : tensor<4xindex>
+// CHECK: %[[BYTES:.*]] = arith.muli %{{.*}}, %[[FOUR]] : tensor<4xindex>
+// CHECK: %[[NEXT:.*]] = arith.addi %[[ADDRESS]], %[[BYTES]] : tensor<4xindex>
+// CHECK: scf.for
+// CHECK: %[[ONE:.*]] = tensor.extract %[[NEXT]]
+// CHECK: %[[WORD:.*]] = arith.index_castui %[[ONE]] : index to i64
+// CHECK: %[[POINTER:.*]] = llvm.inttoptr %[[WORD]] : i64 to !llvm.ptr
+// CHECK: llvm.load %[[POINTER]] {alignment = 4 : i64} : !llvm.ptr -> f32
+tt.func @int_to_ptr(%a: tensor<4xi64>) -> tensor<4xf32> {
+  %p = tt.int_to_ptr %a : tensor<4xi64> -> tensor<4x!tt.ptr<f32>>
+  %one = arith.constant dense<1> : tensor<4xi32>
+  %q = tt.addptr %p, %one : tensor<4x!tt.ptr<f32>>, tensor<4xi32>
+  %v = tt.load %q : tensor<4x!tt.ptr<f32>>
+  tt.return %v : tensor<4xf32>
+}
