@@ -15,7 +15,7 @@ import torch
 import triton
 import triton.language as tl
 
-from flagtree.lanes.cpu.jit import CPUOutOfBoundsError
+from flagtree.lanes.cpu.jit import CPUCompileError, CPUOutOfBoundsError
 
 
 @pytest.fixture(autouse=True)
@@ -129,6 +129,24 @@ def test_the_streaming_copy_is_checked_too(monkeypatch) -> None:
     line = _line_of(_store_streamed, "the streamed write")
     assert f"test_cpu_bounds.py:{line}:" in str(error.value)
     assert torch.equal(memory[1000:], torch.full((1048,), -7.0))
+
+
+@triton.jit
+def _words_of_bytes(x_ptr, y_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(y_ptr + offs, tl.load(x_ptr.to(tl.pointer_type(tl.int32)) + offs))  # the word read
+
+
+def test_a_pointer_cast_to_another_width_is_rejected_in_this_mode() -> None:
+    # Read by address, such an access has no tensor to be checked against:
+    # a located compile error in this mode (it runs without the mode).
+    with pytest.raises(CPUCompileError) as error:
+        _words_of_bytes[(1,)](
+            torch.zeros(64, dtype=torch.uint8), torch.zeros(16, dtype=torch.int32), N=16
+        )
+    line = _line_of(_words_of_bytes, "the word read")
+    assert f"test_cpu_bounds.py:{line}:" in str(error.value)
+    assert "bounds-checked mode" in str(error.value)
 
 
 def test_gathered_index_out_of_range_is_an_error() -> None:

@@ -194,14 +194,35 @@ def test_loads_and_stores_through_a_same_width_pointer_cast():
 
 
 @triton.jit
-def _through_wider_pointers(x_ptr, out_ptr):
-    tl.store(out_ptr, tl.load(x_ptr.to(tl.pointer_type(tl.int64))))
+def _through_other_widths(bytes_ptr, floats_ptr, words_ptr, low_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    # A byte tensor read as 32-bit words, the last one masked off.
+    words = bytes_ptr.to(tl.pointer_type(tl.int32))
+    tl.store(words_ptr + offs, tl.load(words + offs, mask=offs < N - 1, other=-1))
+    # A float tensor's low halves read as 16-bit integers, then its high
+    # halves written with them.
+    halves = floats_ptr.to(tl.pointer_type(tl.int16))
+    low = tl.load(halves + 2 * offs)
+    tl.store(low_ptr + offs, low)
+    tl.store(halves + 2 * offs + 1, low)
 
 
-def test_a_pointer_cast_to_another_width_is_a_located_error():
-    where = r"test_cpu_semantics\.py:\d+:\d+: error: a pointer cast from 'f32' to 'i64'"
-    with pytest.raises(Exception, match=where):
-        _through_wider_pointers[(1,)](torch.zeros(4), torch.zeros(4, dtype=torch.int64))
+def test_loads_and_stores_through_a_pointer_cast_to_another_width():
+    """A pointer cast to an element type of another width reads and writes
+    the argument's bytes at its address (element by element)."""
+    n = 16
+    data = torch.arange(4 * n, dtype=torch.uint8)
+    floats = torch.randn(n)
+    before = floats.clone()
+    words = torch.zeros(n, dtype=torch.int32)
+    low = torch.zeros(n, dtype=torch.int16)
+    _through_other_widths[(1,)](data, floats, words, low, N=n)
+    expected = data.view(torch.int32).clone()
+    expected[-1] = -1
+    assert torch.equal(words, expected)
+    halves = before.view(torch.int16).view(n, 2)
+    assert torch.equal(low, halves[:, 0])
+    assert torch.equal(floats.view(torch.int16).view(n, 2), halves[:, [0, 0]])
 
 
 # --------------------------------------------------------------------------

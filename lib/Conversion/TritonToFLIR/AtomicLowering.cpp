@@ -41,12 +41,17 @@ LogicalResult KernelLowering::lowerPointerBitcast(tt::BitcastOp op) {
   }
   Type from = pointeeOf(op.getSrc().getType()),
        to = pointeeOf(op.getResult().getType());
-  if (!from.isIntOrFloat() || !to.isIntOrFloat() ||
-      storageType(from).getIntOrFloatBitWidth() !=
-          storageType(to).getIntOrFloatBitWidth())
+  if (!from.isIntOrFloat() || !to.isIntOrFloat())
     return op.emitError() << "a pointer cast from " << from << " to " << to
-                          << " (another element width) is not supported by "
-                             "the CPU lane yet";
+                          << " is not supported by the CPU lane yet";
+  if (storageType(from).getIntOrFloatBitWidth() !=
+      storageType(to).getIntOrFloatBitWidth()) {
+    // Another width: the pointer becomes its address, accessed element by
+    // element (the argument's memref holds elements of the old width).
+    map.map(op.getResult(), addressOf(root, map.lookup(op.getSrc())));
+    roots[op.getResult()] = addressSpaceRoot(/*fromArgument=*/true);
+    return success();
+  }
   map.map(op.getResult(), map.lookup(op.getSrc()));
   roots[op.getResult()] = root;
   return success();
@@ -56,30 +61,9 @@ LogicalResult KernelLowering::lowerPtrToInt(tt::PtrToIntOp op) {
   Value root = rootOf(op, op.getSrc());
   if (!root)
     return failure();
-  if (isAddress(root)) {
-    map.map(op.getResult(), arith::IndexCastUIOp::create(
-                                b, loc, op.getType(), map.lookup(op.getSrc())));
-    return success();
-  }
-  // A pointer is an offset in elements of its root memref: its address is
-  // the root's base address plus the root's own offset and that offset,
-  // in bytes of the root's element type.
-  auto memref = cast<MemRefType>(root.getType());
-  int64_t bytes = memref.getElementType().getIntOrFloatBitWidth() / 8;
-  auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, root);
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, root);
-  Value offset = map.lookup(op.getSrc());
-  auto splat = [&](Value scalar) -> Value {
-    if (auto shaped = dyn_cast<RankedTensorType>(offset.getType()))
-      return tensor::SplatOp::create(b, loc, shaped, scalar);
-    return scalar;
-  };
-  Value elements =
-      arith::AddIOp::create(b, loc, offset, splat(metadata.getOffset()));
-  Value scaled = arith::MulIOp::create(
-      b, loc, elements,
-      constantLike(b, loc, b.getIndexAttr(bytes), offset.getType()));
-  Value address = arith::AddIOp::create(b, loc, splat(base), scaled);
+  Value address = map.lookup(op.getSrc());
+  if (!isAddress(root))
+    address = addressOf(root, address);
   map.map(op.getResult(),
           arith::IndexCastUIOp::create(b, loc, op.getType(), address));
   return success();
@@ -143,8 +127,10 @@ LogicalResult KernelLowering::lowerAtomic(
     return failure();
   if (isAddress(root))
     return op->emitError() << "'" << op->getName()
-                           << "' through a pointer made from an integer is "
-                              "not supported by the CPU lane yet";
+                           << "' through a pointer taken as an address (made "
+                              "from an integer, or cast to an element type of "
+                              "another width) is not supported by the CPU "
+                              "lane yet";
   Type stored = cast<MemRefType>(root.getType()).getElementType();
   Type element = pointeeOf(pointer.getType());
   if (stored != element)

@@ -235,12 +235,19 @@ private:
                           mlir::Type type);
   void storeElement(mlir::OpBuilder &nb, mlir::Location l, mlir::Value value,
                     mlir::Value root, mlir::Value offset);
-  /// The root of every pointer made from an integer (`tt.int_to_ptr`): such
-  /// a pointer is its address in bytes, and it is read and written element
-  /// by element. A placeholder made on first use, erased after the
-  /// lowering (nothing may use it).
-  mlir::Value addressSpaceRoot();
-  bool isAddress(mlir::Value root) const { return root && root == addressRoot; }
+  /// The root of every pointer made from an integer (`tt.int_to_ptr`), or
+  /// (`fromArgument`) cast from an argument's pointer to an element type of
+  /// another width: such a pointer is its address in bytes, and it is read
+  /// and written element by element (an access through the second kind
+  /// carries `kCastAccessAttr`). Placeholders made on first use, erased after
+  /// the lowering (nothing may use them).
+  mlir::Value addressSpaceRoot(bool fromArgument = false);
+  bool isAddress(mlir::Value root) const {
+    return root && (root == addressRoot || root == castAddressRoot);
+  }
+  /// The address of `offset` (elements of `root`, an argument's memref):
+  /// `index` values, scalar or tensor like `offset`.
+  mlir::Value addressOf(mlir::Value root, mlir::Value offset);
 
   flagtree::tt::FuncOp source;
   mlir::func::FuncOp target;
@@ -250,7 +257,7 @@ private:
   mlir::IRMapping map;
   /// The memref argument every pointer value (of the source) points into.
   llvm::DenseMap<mlir::Value, mlir::Value> roots;
-  mlir::Value addressRoot;
+  mlir::Value addressRoot, castAddressRoot;
   llvm::DenseMap<mlir::Value, AffineOffsets> affine;
   llvm::DenseMap<mlir::Value, MaskBounds> masks;
   /// Program-id and grid-size arguments of the target function.

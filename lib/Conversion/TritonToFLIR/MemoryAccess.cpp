@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelLowering.h"
+#include "flagtree/Conversion/TritonToFLIR/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -167,14 +168,36 @@ static Value uniformValue(Value other, IRMapping &map, OpBuilder &b,
   return Value();
 }
 
-Value KernelLowering::addressSpaceRoot() {
-  if (!addressRoot) {
+Value KernelLowering::addressSpaceRoot(bool fromArgument) {
+  Value &root = fromArgument ? castAddressRoot : addressRoot;
+  if (!root) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&target.getBody().front());
     auto type = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
-    addressRoot = ub::PoisonOp::create(b, loc, type);
+    root = ub::PoisonOp::create(b, loc, type);
   }
-  return addressRoot;
+  return root;
+}
+
+Value KernelLowering::addressOf(Value root, Value offset) {
+  // A pointer is an offset in elements of its root memref: its address is
+  // the root's base address plus the root's own offset and that offset,
+  // in bytes of the root's element type.
+  auto memref = cast<MemRefType>(root.getType());
+  int64_t bytes = memref.getElementType().getIntOrFloatBitWidth() / 8;
+  auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, root);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, root);
+  auto splat = [&](Value scalar) -> Value {
+    if (auto shaped = dyn_cast<RankedTensorType>(offset.getType()))
+      return tensor::SplatOp::create(b, loc, shaped, scalar);
+    return scalar;
+  };
+  Value elements =
+      arith::AddIOp::create(b, loc, offset, splat(metadata.getOffset()));
+  Value scaled = arith::MulIOp::create(
+      b, loc, elements,
+      constantLike(b, loc, b.getIndexAttr(bytes), offset.getType()));
+  return arith::AddIOp::create(b, loc, splat(base), scaled);
 }
 
 /// The address `offset` (bytes, `index`) as an LLVM pointer.
@@ -193,8 +216,11 @@ Value KernelLowering::loadElement(OpBuilder &nb, Location l, Value root,
                                   Value offset, Type type) {
   if (!isAddress(root))
     return memref::LoadOp::create(nb, l, root, offset);
-  return LLVM::LoadOp::create(nb, l, type, addressPointer(nb, l, offset),
-                              naturalAlignment(type));
+  auto load = LLVM::LoadOp::create(nb, l, type, addressPointer(nb, l, offset),
+                                   naturalAlignment(type));
+  if (root == castAddressRoot)
+    load->setAttr(kCastAccessAttr, nb.getUnitAttr());
+  return load;
 }
 
 void KernelLowering::storeElement(OpBuilder &nb, Location l, Value value,
@@ -203,8 +229,11 @@ void KernelLowering::storeElement(OpBuilder &nb, Location l, Value value,
     memref::StoreOp::create(nb, l, value, root, offset);
     return;
   }
-  LLVM::StoreOp::create(nb, l, value, addressPointer(nb, l, offset),
-                        naturalAlignment(value.getType()));
+  auto store =
+      LLVM::StoreOp::create(nb, l, value, addressPointer(nb, l, offset),
+                            naturalAlignment(value.getType()));
+  if (root == castAddressRoot)
+    store->setAttr(kCastAccessAttr, nb.getUnitAttr());
 }
 
 Value KernelLowering::gather(tt::LoadOp op, Value root) {

@@ -7,8 +7,9 @@
 // through them bitcasts what it read, and a store bitcasts what it writes.
 // Only casts between types of one width whose pointers reach nothing but
 // address arithmetic, shape ops, loads and stores are undone; atomics read
-// through the cast themselves (AtomicLowering.cpp), and other widths stay
-// unsupported.
+// through the cast themselves (AtomicLowering.cpp), and a cast to another
+// width makes the pointer an address, accessed element by element
+// (MemoryAccess.cpp).
 //
 //===----------------------------------------------------------------------===//
 

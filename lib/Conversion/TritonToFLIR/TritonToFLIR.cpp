@@ -77,13 +77,15 @@ LogicalResult KernelLowering::run() {
   for (Operation &op : from)
     if (failed(lowerOp(&op)))
       return failure();
-  if (addressRoot) {
+  for (Value placeholder : {addressRoot, castAddressRoot}) {
+    if (!placeholder)
+      continue;
     // A placeholder only: every access through it became an LLVM access.
-    if (!addressRoot.use_empty())
+    if (!placeholder.use_empty())
       return source.emitError()
-             << "internal error: a pointer made from an integer reached an "
+             << "internal error: a pointer taken as an address reached an "
                 "access the CPU lane cannot make through it";
-    addressRoot.getDefiningOp()->erase();
+    placeholder.getDefiningOp()->erase();
   }
   return success();
 }

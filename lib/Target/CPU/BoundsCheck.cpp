@@ -1,5 +1,6 @@
 //===- BoundsCheck.cpp - run-time checks of accesses to kernel arguments -===//
 
+#include "flagtree/Conversion/TritonToFLIR/Passes.h"
 #include "flagtree/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -248,6 +249,19 @@ struct CPUBoundsCheckPass
         kernels.push_back(function);
     if (kernels.empty())
       return;
+    // An access by address into an argument (through a pointer cast to
+    // another element width) has no memref to check against.
+    WalkResult unchecked = module.walk([](Operation *op) {
+      if (!op->hasAttr(flagtree::kCastAccessAttr))
+        return WalkResult::advance();
+      op->emitError() << "this access goes through a pointer cast to an "
+                         "element type of another width, which the "
+                         "bounds-checked mode (FLAGTREE_CPU_BOUNDS_CHECK) "
+                         "cannot check; it is supported without that mode";
+      return WalkResult::interrupt();
+    });
+    if (unchecked.wasInterrupted())
+      return signalPassFailure();
     declareRuntime(module);
     for (func::FuncOp kernel : kernels)
       KernelChecker(kernel, module).run();

@@ -36,12 +36,13 @@ tt.func @unknown_libdevice(%x: f32) -> f32 {
 
 // -----
 
-// A pointer cast to an element type of another width is named in the error.
-tt.func @load_through_wider_bitcast(%p: !tt.ptr<f32>) -> i64 {
-  // expected-error @+1 {{a pointer cast from 'f32' to 'i64' (another element width) is not supported by the CPU lane yet}}
+// An atomic through a pointer cast to an element type of another width
+// (which the lowering takes as an address) is named in the error.
+tt.func @atomic_through_wider_bitcast(%p: !tt.ptr<f32>, %x: i64) -> i64 {
   %q = tt.bitcast %p : !tt.ptr<f32> -> !tt.ptr<i64>
-  %v = tt.load %q : !tt.ptr<i64>
-  tt.return %v : i64
+  // expected-error @+1 {{'tt.atomic_rmw' through a pointer taken as an address (made from an integer, or cast to an element type of another width) is not supported by the CPU lane yet}}
+  %old = tt.atomic_rmw add, acq_rel, gpu, %q, %x : (!tt.ptr<i64>, i64) -> i64
+  tt.return %old : i64
 }
 
 // -----

@@ -18,6 +18,12 @@
 
 namespace flagtree {
 
+/// Marks an LLVM load or store that the lowering made through a pointer
+/// cast from a kernel argument's to an element type of another width: it
+/// reads or writes the argument's memory by address, which the
+/// bounds-checked mode cannot check (that mode rejects such kernels).
+inline constexpr llvm::StringLiteral kCastAccessAttr = "flir.cast_access";
+
 #define GEN_PASS_DECL
 #include "flagtree/Conversion/TritonToFLIR/Passes.h.inc"
 
