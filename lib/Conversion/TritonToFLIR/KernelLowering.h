@@ -228,8 +228,8 @@ private:
   void carryLoopHints(mlir::scf::ForOp source, mlir::scf::ForOp loop);
   void scatter(flagtree::tt::StoreOp op, mlir::Value root);
   /// Reads (writes) one `type` element at `offset` of `root`: a memref
-  /// access, or for pointers made from integers (see addressRoot), an LLVM
-  /// access at that address.
+  /// access, or for pointers taken as addresses (see addressSpaceRoot), an
+  /// LLVM access at that address.
   mlir::Value loadElement(mlir::OpBuilder &nb, mlir::Location l,
                           mlir::Value root, mlir::Value offset,
                           mlir::Type type);

@@ -5,9 +5,9 @@
 // of the argument's memref, clamped to the bounds, so masked-off memory is
 // never touched. Every other access becomes a loop nest that reads or
 // writes `base[offset]` element by element under its mask. A pointer made
-// from an integer (`tt.int_to_ptr`) has no memref: it is a byte address,
-// and its accesses are element by element, LLVM loads and stores at that
-// address.
+// from an integer (`tt.int_to_ptr`), or cast to an element type of another
+// width, is taken as a byte address: its accesses are element by element,
+// LLVM loads and stores at that address.
 //
 // The access hints of a load or store (`ft.shared_memory`, `ft.dma`,
 // `ft.vectorize`), and the `ft.num_stages` of the loop right around a
@@ -353,17 +353,17 @@ LogicalResult KernelLowering::lowerLoad(tt::LoadOp op) {
     return success();
   }
 
+  if (isAddress(root)) {
+    reportUncarriedHints(op, "the load is through pointers taken as "
+                             "addresses, read element by element");
+    map.map(op.getResult(), gather(op, root));
+    return success();
+  }
   auto offsets = affine.find(op.getPtr());
   const MaskBounds *bounds = nullptr;
   if (op.getMask()) {
     auto found = masks.find(op.getMask());
     bounds = found == masks.end() ? nullptr : &found->second;
-  }
-  if (isAddress(root)) {
-    reportUncarriedHints(op, "the load is through pointers made from "
-                             "integers, read element by element");
-    map.map(op.getResult(), gather(op, root));
-    return success();
   }
   if (offsets == affine.end() || (op.getMask() && !bounds)) {
     reportUncarriedHints(op, "the load is not a strided tile (its offsets "
@@ -423,17 +423,17 @@ LogicalResult KernelLowering::lowerStore(tt::StoreOp op) {
     return success();
   }
 
+  if (isAddress(root)) {
+    reportUncarriedHints(op, "the store is through pointers taken as "
+                             "addresses, written element by element");
+    scatter(op, root);
+    return success();
+  }
   auto offsets = affine.find(op.getPtr());
   const MaskBounds *bounds = nullptr;
   if (op.getMask()) {
     auto found = masks.find(op.getMask());
     bounds = found == masks.end() ? nullptr : &found->second;
-  }
-  if (isAddress(root)) {
-    reportUncarriedHints(op, "the store is through pointers made from "
-                             "integers, written element by element");
-    scatter(op, root);
-    return success();
   }
   if (offsets == affine.end() || (op.getMask() && !bounds)) {
     reportUncarriedHints(op, "the store is not a strided tile (its offsets "

@@ -138,7 +138,7 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
             if (!offset.getType().isIndex() &&
                 getElementTypeOrSelf(offset.getType()) != b.getIndexType())
               offset = arith::IndexCastOp::create(b, loc, type, offset);
-            // A pointer made from an integer is an address in bytes.
+            // A pointer taken as an address counts in bytes.
             if (isAddress(root)) {
               Type stored = storageType(pointeeOf(add.getType()));
               offset = arith::MulIOp::create(
