@@ -523,8 +523,17 @@ def test_dot_scaled(a_format, b_format, m, n, k):
     )
     a_factor = torch.exp2(a_scale.float() - 127).repeat_interleave(32, dim=1)
     b_factor = torch.exp2(b_scale.float() - 127).repeat_interleave(32, dim=1).T
-    expected = (a_values * a_factor) @ (b_values * b_factor)
-    torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+    # Every product is exact in f32; only the order of the K additions may
+    # differ from any f32 reference, so compare with the exact sum, within
+    # the bound on f32 summation error: K * 2^-24 * sum |term|.
+    scaled_a = (a_values * a_factor).double()
+    scaled_b = (b_values * b_factor).double()
+    expected = scaled_a @ scaled_b
+    bound = k * 2.0**-24 * (scaled_a.abs() @ scaled_b.abs())
+    error = (out.double() - expected).abs()
+    assert bool((error <= bound).all()), (
+        f"worst error {float((error - bound).max())} past the bound"
+    )
 
 
 @triton.jit
