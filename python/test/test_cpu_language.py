@@ -586,6 +586,52 @@ def test_div_rn_fdiv():
 
 
 @triton.jit
+def divide_by_one_value_kernel(x_ptr, s_ptr, out_ptr, rn_ptr, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + offs)
+    s = tl.load(s_ptr + tl.program_id(0))
+    tl.store(out_ptr + tl.program_id(0) * BLOCK + offs, x / s)
+    tl.store(rn_ptr + tl.program_id(0) * BLOCK + offs, tl.div_rn(x, s))
+
+
+def _ulp(values: torch.Tensor) -> torch.Tensor:
+    """The spacing of f32 numbers at each float64 value (subnormals: 2^-149)."""
+    exponent = torch.floor(torch.log2(values.abs().clamp(min=2.0**-126)))
+    return torch.exp2(exponent - 23)
+
+
+def test_division_by_one_value_stays_within_two_ulp_over_the_whole_range():
+    # `x / s` with one s for the whole block may multiply by a reciprocal
+    # (as PTX's div.full.f32 does, within 2 ulp); tl.div_rn stays exact.
+    # The divisors include those whose plain reciprocal is subnormal or
+    # infinite, and the special values.
+    block = 1024
+    generator = torch.Generator().manual_seed(5)
+    mantissa = 1 + torch.rand(block, generator=generator, dtype=torch.float64)
+    exponent = torch.randint(-149, 127, (block,), generator=generator).double()
+    sign = torch.where(torch.rand(block, generator=generator) < 0.5, -1.0, 1.0).double()
+    x = (sign * mantissa * torch.exp2(exponent)).float()
+    x[:6] = torch.tensor([0.0, -0.0, float("inf"), -float("inf"), float("nan"), 1.0])
+    divisors = [1.0, 3.0, -7.5, 1e-3, 1e30, 1.5 * 2.0**126, 1.9 * 2.0**127]
+    divisors += [torch.finfo(torch.float32).max, 2.0**-126, 1.3 * 2.0**-130, 2.0**-149]
+    divisors += [0.0, -0.0, float("inf"), -float("inf"), float("nan")]
+    s = torch.tensor(divisors, dtype=torch.float32)
+    out = torch.empty(len(divisors), block)
+    rn = torch.empty(len(divisors), block)
+    divide_by_one_value_kernel[(len(divisors),)](x, s, out, rn, BLOCK=block)
+
+    exact = x.double()[None, :] / s.double()[:, None]
+    correctly_rounded = x[None, :] / s[:, None]
+    assert bool(((rn == correctly_rounded) | (rn.isnan() & exact.isnan())).all())
+    assert torch.equal(out.isnan(), exact.isnan())
+    finite = exact.isfinite() & (exact.abs() < torch.finfo(torch.float32).max)
+    assert torch.equal(out[~finite & ~exact.isnan()], exact.float()[~finite & ~exact.isnan()])
+    error = (out.double() - exact).abs()[finite]
+    worst = float((error / _ulp(exact[finite])).max())
+    assert worst <= 2.0, f"{worst} ulp"
+
+
+@triton.jit
 def umulhi_kernel(x_ptr, y_ptr, out_ptr, N: tl.constexpr):
     offs = tl.arange(0, N)
     tl.store(out_ptr + offs, tl.umulhi(tl.load(x_ptr + offs), tl.load(y_ptr + offs)))

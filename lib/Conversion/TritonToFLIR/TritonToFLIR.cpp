@@ -752,6 +752,16 @@ struct ConvertTritonToFLIR
     }
     module->setAttr("flir.target", description->toAttr(&getContext()));
 
+    // Triton's f32 `/` is an approximate division on its GPU targets (PTX's
+    // div.full.f32, within 2 ulp); `tl.math.div_rn` (tt.precise_divf,
+    // lowered below without the mark) rounds correctly. The mark lets a
+    // target divide by multiplying with a reciprocal.
+    module.walk([](arith::DivFOp division) {
+      if (getElementTypeOrSelf(division.getType()).isF32())
+        division.setFastmath(division.getFastmath() |
+                             arith::FastMathFlags::arcp);
+    });
+
     // A `return` before the end of a function leaves unstructured control
     // flow (cf.cond_br, cf.br) in its body: lifted to scf.if first.
     bool failed = false;

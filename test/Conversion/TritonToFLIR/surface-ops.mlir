@@ -263,3 +263,18 @@ tt.func @int_to_ptr(%a: tensor<4xi64>) -> tensor<4xf32> {
   %v = tt.load %q : tensor<4x!tt.ptr<f32>>
   tt.return %v : tensor<4xf32>
 }
+
+// -----
+
+// Triton's f32 `/` is approximate on GPUs (div.full.f32): FLIR marks it
+// arcp. tl.math.div_rn (tt.precise_divf) and f64 divisions are not marked.
+// CHECK-LABEL: func.func @divisions
+// CHECK: arith.divf %arg0, %arg1 fastmath<arcp> : tensor<8xf32>
+// CHECK: arith.divf %arg0, %arg1 : tensor<8xf32>
+// CHECK: arith.divf %arg2, %arg2 : tensor<8xf64>
+tt.func @divisions(%a: tensor<8xf32>, %b: tensor<8xf32>, %c: tensor<8xf64>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf64>) {
+  %q = arith.divf %a, %b : tensor<8xf32>
+  %p = tt.precise_divf %a, %b : tensor<8xf32>
+  %d = arith.divf %c, %c : tensor<8xf64>
+  tt.return %q, %p, %d : tensor<8xf32>, tensor<8xf32>, tensor<8xf64>
+}

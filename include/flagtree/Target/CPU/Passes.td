@@ -313,6 +313,12 @@ def CPUApproximateMath : Pass<"flagtree-cpu-approximate-math",
     values (exp(-inf) = 0, log(0) = -inf, NaN in, NaN out) and are accurate
     to a few ulp, as GPUs' fast math functions are. Scalar ops keep calling
     libm.
+
+    It also rewrites an f32 vector division marked `arcp` (Triton's `/`,
+    which is PTX's approximate div.full.f32 on GPUs) by a divisor that is
+    the same in every lane into a multiply by the divisor's reciprocal,
+    scaled so that it stays within 2 ulp over the whole f32 range, and
+    drops every `arcp` mark, so LLVM's own reciprocal rewrites never apply.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
