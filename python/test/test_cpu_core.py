@@ -172,15 +172,19 @@ def test_vector_add_masked(cpu, num_threads):
     assert torch.all(out[n:] == 7.0)
 
 
-def test_softmax_rows(cpu):
+# 100 columns: the masked rows are copied into a padded tile; 128: the
+# row fills the tile, and the max, the exponentials and the sum read it
+# in place.
+@pytest.mark.parametrize("cols", [100, 128])
+def test_softmax_rows(cpu, cols):
     kernel = compile_cpu(
         cpu, "softmax", softmax_kernel,
         {"out_ptr": F32, "in_ptr": F32, "in_stride": "i32", "out_stride": "i32",
          "n_cols": "i32", "BLOCK": "constexpr"},
         {"BLOCK": 128},
     )  # fmt: skip
-    rows, cols = 37, 100
-    x = torch.randn(rows, cols)
+    rows = 37
+    x = torch.randn(rows, cols) * 4 - 50
     out = torch.empty_like(x)
     kernel((rows,), out, x, x.stride(0), out.stride(0), cols)
     torch.testing.assert_close(out, torch.softmax(x, dim=1), rtol=1e-5, atol=1e-6)

@@ -486,7 +486,9 @@ MemRefType rebuiltViewType(Operation *op, MemRefType source) {
   }
   if (auto subview = dyn_cast<memref::SubViewOp>(op)) {
     if (subview.getType().getRank() != subview.getSourceType().getRank())
-      return MemRefType();
+      return memref::SubViewOp::inferRankReducedResultType(
+          subview.getType().getShape(), source, subview.getMixedOffsets(),
+          subview.getMixedSizes(), subview.getMixedStrides());
     return memref::SubViewOp::inferResultType(source, subview.getMixedOffsets(),
                                               subview.getMixedSizes(),
                                               subview.getMixedStrides());
@@ -505,6 +507,10 @@ bool onlyReads(OpOperand &use, MemRefType source) {
     return reduce.isDpsInput(&use);
   if (isa<memref::LoadOp, vector::TransferReadOp, vector::LoadOp>(user))
     return true;
+  // A copy out of the tile (a reduction's first slice, copied into its
+  // accumulator).
+  if (auto copied = copyOperands(user))
+    return copied->first == use.get() && copied->second != use.get();
   MemRefType rebuilt = rebuiltViewType(user, source);
   return rebuilt &&
          llvm::all_of(user->getResult(0).getUses(), [&](OpOperand &inner) {

@@ -113,3 +113,43 @@ func.func @matmul_operand(%x: memref<?xf32>, %b: memref<8x8xf32>, %c: memref<8x8
   linalg.matmul ins(%t, %b : memref<8x8xf32>, memref<8x8xf32>) outs(%c : memref<8x8xf32>)
   return
 }
+
+// -----
+
+#red = affine_map<(d0, d1) -> (d0, d1)>
+#acc = affine_map<(d0, d1) -> (d1)>
+
+// A max reduction starts its accumulator from the tile's first slice: a
+// rank-reducing subview of a view of the tile, copied out. It reads the
+// row too, through the rebuilt views.
+// CHECK-LABEL: func.func @first_slice_copied_out
+// CHECK:         %[[SRC:.*]] = scf.if %{{.*}} -> (memref<64xf32, strided<[1], offset: ?>>)
+// CHECK:         %[[ROWS:.*]] = memref.expand_shape %[[SRC]] {{\[\[}}0, 1]] output_shape [8, 8] : memref<64xf32, strided<[1], offset: ?>> into memref<8x8xf32, strided<[8, 1], offset: ?>>
+// CHECK:         %[[FIRST:.*]] = memref.subview %[[ROWS]][0, 0] [1, 8] [1, 1] : memref<8x8xf32, strided<[8, 1], offset: ?>> to memref<8xf32, strided<[1], offset: ?>>
+// CHECK:         memref.copy %[[FIRST]], %{{.*}} : memref<8xf32, strided<[1], offset: ?>> to memref<8xf32>
+// CHECK:         %[[REST:.*]] = memref.subview %[[ROWS]][1, 0] [7, 8] [1, 1]
+// CHECK:         linalg.generic {{.*}} ins(%[[REST]] :
+func.func @first_slice_copied_out(%x: memref<?xf32>, %n: index) -> f32 {
+  %ninf = arith.constant 0xFF800000 : f32
+  %c64 = arith.constant 64 : index
+  %c0 = arith.constant 0 : index
+  %t = memref.alloc() : memref<64xf32>
+  %v = memref.reinterpret_cast %x to offset: [0], sizes: [%n], strides: [1] : memref<?xf32> to memref<?xf32, strided<[1], offset: ?>>
+  %rest = arith.subi %c64, %n : index
+  %tail = memref.subview %t[%n] [%rest] [1] : memref<64xf32> to memref<?xf32, strided<[1], offset: ?>>
+  linalg.fill ins(%ninf : f32) outs(%tail : memref<?xf32, strided<[1], offset: ?>>)
+  %head = memref.subview %t[0] [%n] [1] : memref<64xf32> to memref<?xf32, strided<[1]>>
+  linalg.copy ins(%v : memref<?xf32, strided<[1], offset: ?>>) outs(%head : memref<?xf32, strided<[1]>>)
+  %rows = memref.expand_shape %t [[0, 1]] output_shape [8, 8] : memref<64xf32> into memref<8x8xf32>
+  %first = memref.subview %rows[0, 0] [1, 8] [1, 1] : memref<8x8xf32> to memref<8xf32, strided<[1]>>
+  %acc = memref.alloc() : memref<8xf32>
+  memref.copy %first, %acc : memref<8xf32, strided<[1]>> to memref<8xf32>
+  %others = memref.subview %rows[1, 0] [7, 8] [1, 1] : memref<8x8xf32> to memref<7x8xf32, strided<[8, 1], offset: 8>>
+  linalg.generic {indexing_maps = [#red, #acc], iterator_types = ["reduction", "parallel"]} ins(%others : memref<7x8xf32, strided<[8, 1], offset: 8>>) outs(%acc : memref<8xf32>) {
+  ^bb0(%a: f32, %m: f32):
+    %r = arith.maxnumf %m, %a : f32
+    linalg.yield %r : f32
+  }
+  %m0 = memref.load %acc[%c0] : memref<8xf32>
+  return %m0 : f32
+}
