@@ -7,13 +7,10 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Builders.h"
-#include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
-#include "llvm/IR/Dominators.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
-#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
 
@@ -178,42 +175,6 @@ void flagtree::cpu::addStreamingCopy(ModuleOp module, llvm::StringRef name,
   }
 }
 
-namespace {
-
-/// Whether `pointer` points into a kernel argument's memory (not the stack).
-bool intoArgument(const llvm::Value *pointer) {
-  return llvm::isa<llvm::Argument>(llvm::getUnderlyingObject(pointer, 0));
-}
-
-/// Whether the innermost loop around `store` also reads a kernel argument's
-/// memory (outside loops: whether the function does). Non-temporal stores
-/// pay off when they are spread among the loads that stream the inputs in.
-/// A loop that only writes out what the program computed in its tiles (the
-/// last pass of a softmax), or only writes (a fill), sends its lines in one
-/// long burst, which fills the write-combining buffers and stalls the core:
-/// measured slower than plain stores (docs/performance.md). Stores outside
-/// loops are a few lines per program, with the next program's loads
-/// between them.
-bool amongArgumentLoads(llvm::StoreInst *store, const llvm::LoopInfo &loops) {
-  auto readsArgument = [](const llvm::BasicBlock *block) {
-    return llvm::any_of(*block, [](const llvm::Instruction &instruction) {
-      if (auto *load = llvm::dyn_cast<llvm::LoadInst>(&instruction))
-        return intoArgument(load->getPointerOperand());
-      if (auto *call = llvm::dyn_cast<llvm::IntrinsicInst>(&instruction))
-        return call->getIntrinsicID() == llvm::Intrinsic::masked_load &&
-               intoArgument(call->getArgOperand(0));
-      return false;
-    });
-  };
-  if (const llvm::Loop *loop = loops.getLoopFor(store->getParent()))
-    return llvm::any_of(loop->blocks(), readsArgument);
-  return llvm::any_of(*store->getFunction(), [&](llvm::BasicBlock &block) {
-    return readsArgument(&block);
-  });
-}
-
-} // namespace
-
 unsigned flagtree::cpu::markStreamingStores(llvm::Module &module) {
   unsigned marked = 0;
   const llvm::DataLayout &layout = module.getDataLayout();
@@ -221,8 +182,6 @@ unsigned flagtree::cpu::markStreamingStores(llvm::Module &module) {
     if (function.isDeclaration() ||
         !function.getName().ends_with(kStreamSuffix))
       continue;
-    llvm::DominatorTree dominators(function);
-    llvm::LoopInfo loops(dominators);
     for (llvm::Instruction &instruction : llvm::instructions(function)) {
       auto *store = llvm::dyn_cast<llvm::StoreInst>(&instruction);
       if (!store || store->isVolatile() || !store->isSimple() ||
@@ -235,8 +194,8 @@ unsigned flagtree::cpu::markStreamingStores(llvm::Module &module) {
         continue;
       // Only the kernel's own memory: never its stack (tiles, packed
       // copies), which the next instructions read back.
-      if (!intoArgument(store->getPointerOperand()) ||
-          !amongArgumentLoads(store, loops))
+      if (!llvm::isa<llvm::Argument>(
+              llvm::getUnderlyingObject(store->getPointerOperand(), 0)))
         continue;
       llvm::LLVMContext &context = module.getContext();
       store->setMetadata(
