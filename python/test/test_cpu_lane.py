@@ -77,6 +77,21 @@ def test_do_bench_times_a_cpu_kernel() -> None:
     assert 0 < ms < 1000
 
 
+def test_the_benchmark_cache_clear_writes_every_line_of_its_buffer() -> None:
+    # Plain stores to every 64-byte line (not memset, which can write a
+    # large block around the caches): the caches end up holding the buffer.
+    driver = triton.runtime.driver.active
+    guarded = torch.zeros(4096 + 64, dtype=torch.int8)
+    cache = guarded[:4096]
+    driver.clear_cache(cache)
+    lines = guarded[:4096].view(64, 64)
+    assert torch.equal(lines[:, 0], torch.ones(64, dtype=torch.int8))
+    assert not lines[:, 1:].any(), "wrote other bytes of a line"
+    assert not guarded[4096:].any(), "wrote past the buffer"
+    empty = driver.get_empty_cache_for_benchmark()
+    assert empty.numel() * empty.element_size() >= 64 * 1024 * 1024
+
+
 def test_compiled_cpu_kernel_carries_each_stage() -> None:
     case = next(c for c in runnable.CASES if c.name == "softmax")
     inputs = case.make_inputs(torch.device("cpu"))

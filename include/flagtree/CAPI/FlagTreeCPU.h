@@ -99,6 +99,13 @@ FLAGTREE_CPU_EXPORT int flagtree_cpu_opt_main(int argc, char **argv);
 /// Frees a string returned by this API.
 FLAGTREE_CPU_EXPORT void flagtree_cpu_free_string(char *string);
 
+/// Writes one byte of every 64-byte line of `bytes` bytes at `memory` with
+/// plain stores, on the calling thread: the caches end up holding these
+/// lines, dirty, and nothing else. For benchmarks that start each run with
+/// cold caches (the C library's memset can write large blocks around the
+/// caches, leaving what they held in place).
+FLAGTREE_CPU_EXPORT void flagtree_cpu_evict_caches(void *memory, size_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -822,6 +822,14 @@ extern "C" void flagtree_cpu_free(flagtree_cpu_kernel *kernel) {
 
 extern "C" void flagtree_cpu_free_string(char *string) { std::free(string); }
 
+extern "C" void flagtree_cpu_evict_caches(void *memory, size_t bytes) {
+  // Volatile, so that the compiler neither drops the stores nor turns them
+  // into a memset.
+  auto *lines = static_cast<volatile unsigned char *>(memory);
+  for (size_t offset = 0; offset < bytes; offset += 64)
+    lines[offset] = static_cast<unsigned char>(lines[offset] + 1);
+}
+
 extern "C" int flagtree_cpu_opt_main(int argc, char **argv) {
   flagtree::cpu::registerFlagTreeCPUPasses();
   registerTransformsPasses();

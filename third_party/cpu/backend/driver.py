@@ -9,7 +9,6 @@ outvote the GPU driver, so flagtree warns and explains how to switch
 
 from __future__ import annotations
 
-import ctypes
 import os
 import time
 import warnings
@@ -231,5 +230,8 @@ class CPUDriver(DriverBase):
     def clear_cache(self, cache) -> None:
         # On the calling thread alone: a multi-threaded `zero_` leaves
         # torch's OpenMP threads spinning for milliseconds afterwards, on
-        # the cores the timed kernel then runs on.
-        ctypes.memset(cache.data_ptr(), 0, cache.numel() * cache.element_size())
+        # the cores the timed kernel then runs on. Not the C library's
+        # memset: for a block this large it writes around the caches
+        # (rep stosb, non-temporal), which keep what they held, and the
+        # timed kernel's data stayed in the last-level cache.
+        jit.evict_caches(cache.data_ptr(), cache.numel() * cache.element_size())

@@ -86,7 +86,15 @@ def _lib() -> ctypes.CDLL:
     lib.flagtree_cpu_launch_checked.restype = ctypes.c_int
     lib.flagtree_cpu_free.argtypes = [ctypes.c_void_p]
     lib.flagtree_cpu_free_string.argtypes = [ctypes.c_void_p]
+    lib.flagtree_cpu_evict_caches.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
     return lib
+
+
+def evict_caches(address: int, size: int) -> None:
+    """Writes every cache line of ``size`` bytes at ``address`` with plain
+    stores on this thread, so the caches hold those lines and nothing else
+    (flagtree_cpu_evict_caches)."""
+    _lib().flagtree_cpu_evict_caches(address, size)
 
 
 def launch_function_address() -> int:
