@@ -15,7 +15,7 @@ import torch
 import triton
 import triton.language as tl
 
-from flagtree.lanes.cpu.jit import CPUCompileError, CPUOutOfBoundsError
+from flagtree.lanes.cpu.jit import CPUOutOfBoundsError
 
 
 @pytest.fixture(autouse=True)
@@ -134,19 +134,62 @@ def test_the_streaming_copy_is_checked_too(monkeypatch) -> None:
 @triton.jit
 def _words_of_bytes(x_ptr, y_ptr, N: tl.constexpr):
     offs = tl.arange(0, N)
-    tl.store(y_ptr + offs, tl.load(x_ptr.to(tl.pointer_type(tl.int32)) + offs))  # the word read
+    words = x_ptr.to(tl.pointer_type(tl.int32))
+    tl.store(y_ptr + offs, tl.load(words + offs))  # the word read
 
 
-def test_a_pointer_cast_to_another_width_is_rejected_in_this_mode() -> None:
-    # Read by address, such an access has no tensor to be checked against:
-    # a located compile error in this mode (it runs without the mode).
-    with pytest.raises(CPUCompileError) as error:
-        _words_of_bytes[(1,)](
-            torch.zeros(64, dtype=torch.uint8), torch.zeros(16, dtype=torch.int32), N=16
-        )
+@triton.jit
+def _halves_of_floats(x_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    halves = x_ptr.to(tl.pointer_type(tl.int16))
+    tl.store(halves + offs, tl.full((N,), -1, tl.int16))  # the half write
+
+
+def test_a_pointer_cast_to_another_width_is_checked_by_address() -> None:
+    # Read by address, such an access has no tensor of its own type: its
+    # bytes must lie within some pointer argument's tensor.
+    data = torch.arange(64, dtype=torch.uint8)
+    words = torch.zeros(16, dtype=torch.int32)
+    _words_of_bytes[(1,)](data, words, N=16)
+    assert torch.equal(words, data.view(torch.int32))
+    # 16 words are 64 bytes: the last one lies past the 60-byte tensor.
+    storage = torch.zeros(256, dtype=torch.uint8)
+    short = storage[64:128]
+    with pytest.raises(CPUOutOfBoundsError) as error:
+        _words_of_bytes[(1,)](short[:60], torch.zeros(16, dtype=torch.int32), N=16)
     line = _line_of(_words_of_bytes, "the word read")
     assert f"test_cpu_bounds.py:{line}:" in str(error.value)
-    assert "bounds-checked mode" in str(error.value)
+    assert "out-of-bounds load of 4 bytes" in str(error.value)
+    # A write of 32 int16 into 15 floats (60 bytes): stopped before the
+    # first byte past them, which keeps its value.
+    floats = torch.zeros(32)
+    with pytest.raises(CPUOutOfBoundsError, match="out-of-bounds store of 2 bytes") as error:
+        _halves_of_floats[(1,)](floats[:15], N=32)
+    assert f"test_cpu_bounds.py:{_line_of(_halves_of_floats, 'the half write')}:" in str(
+        error.value
+    )
+    assert torch.equal(floats[15:], torch.zeros(17))
+    assert torch.equal(floats[:15].view(torch.int16), torch.full((30,), -1, dtype=torch.int16))
+
+
+@triton.jit
+def _count_words(bytes_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    words = bytes_ptr.to(tl.pointer_type(tl.int32))
+    tl.atomic_add(words + offs, 1)  # the word count
+
+
+def test_an_atomic_through_a_pointer_cast_to_another_width_is_checked() -> None:
+    data = torch.zeros(64, dtype=torch.uint8)
+    _count_words[(1,)](data, N=16)
+    assert torch.equal(data.view(torch.int32), torch.ones(16, dtype=torch.int32))
+    storage = torch.zeros(128, dtype=torch.uint8)
+    with pytest.raises(CPUOutOfBoundsError, match="out-of-bounds load of 4 bytes") as error:
+        _count_words[(1,)](storage[:62], N=16)
+    assert f"test_cpu_bounds.py:{_line_of(_count_words, 'the word count')}:" in str(error.value)
+    # The 15 words inside were counted; the bytes past the tensor kept.
+    assert torch.equal(storage[:60].view(torch.int32), torch.ones(15, dtype=torch.int32))
+    assert not storage[60:].any()
 
 
 def test_gathered_index_out_of_range_is_an_error() -> None:

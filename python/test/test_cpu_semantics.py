@@ -13,8 +13,6 @@ import torch
 import triton
 import triton.language as tl
 
-from flagtree.lanes.cpu.jit import CPUCompileError
-
 # --------------------------------------------------------------------------
 # tl.clamp and NaN
 # --------------------------------------------------------------------------
@@ -377,16 +375,49 @@ def test_loads_and_stores_through_a_table_of_addresses():
 
 
 @triton.jit
-def _atomic_through_integer(counts_ptr, addresses_ptr, N: tl.constexpr):
+def _atomics_through_addresses(addresses_ptr, old_ptr, n, N: tl.constexpr):
     offs = tl.arange(0, N)
-    pointers = tl.load(addresses_ptr + offs).to(tl.pointer_type(tl.int32))
-    tl.atomic_add(pointers, 1)
+    mask = offs < n
+    pointers = tl.load(addresses_ptr + offs, mask=mask).to(tl.pointer_type(tl.int32))
+    # Several lanes share an address: each add happens once, atomically.
+    tl.atomic_add(pointers, 1, mask=mask)
+    tl.store(old_ptr + offs, tl.atomic_max(pointers, offs, mask=mask), mask=mask)
 
 
-def test_an_atomic_through_a_pointer_made_from_an_integer_is_a_located_error():
+def test_atomics_through_pointers_made_from_integers():
     counts = torch.zeros(16, dtype=torch.int32)
-    addresses = counts.data_ptr() + torch.arange(16) * 4
-    with pytest.raises(
-        CPUCompileError, match=r"test_cpu_semantics\.py:\d+:\d+: error: 'tt.atomic_rmw'"
-    ):
-        _atomic_through_integer[(1,)](counts, addresses, N=16)
+    n = 50
+    which = torch.arange(64) % 16
+    addresses = counts.data_ptr() + which * 4
+    old = torch.full((64,), -7, dtype=torch.int32)
+    _atomics_through_addresses[(1,)](addresses, old, n, N=64)
+    hits = torch.bincount(which[:n], minlength=16).int()
+    # After the adds, each count held its hits; the max then raised it to
+    # the largest lane index that reached it where that is larger.
+    largest = torch.zeros(16, dtype=torch.int64).scatter_reduce(
+        0, which[:n], torch.arange(n), "amax", include_self=False
+    )
+    assert torch.equal(counts, torch.maximum(hits, largest.int()))
+    assert bool((old[:n] >= hits[which[:n]]).all())
+    assert torch.equal(old[n:], torch.full((14,), -7, dtype=torch.int32)), "masked lanes"
+
+
+@triton.jit
+def _words_swapped(bytes_ptr, old_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    words = bytes_ptr.to(tl.pointer_type(tl.int32)) + offs
+    # The bytes' words, compared and swapped (another width: by address).
+    seen = tl.atomic_cas(words, tl.full((N,), 0x04030201, tl.int32), offs)
+    tl.store(old_ptr + offs, seen)
+
+
+def test_an_atomic_through_a_pointer_cast_to_another_width():
+    data = torch.arange(1, 65, dtype=torch.uint8)
+    data[4:8] = 9  # the second word differs: no swap there
+    expected_old = data.view(torch.int32).clone()
+    old = torch.zeros(16, dtype=torch.int32)
+    _words_swapped[(1,)](data, old, N=16)
+    assert torch.equal(old, expected_old)
+    words = data.view(torch.int32)
+    assert words[0] == 0 and words[1] == expected_old[1]
+    assert torch.equal(words[2:], expected_old[2:])

@@ -44,7 +44,44 @@ int64_t flagtreeExtentAfter(int64_t argument) { return extent(argument, 1); }
   failProgram(std::move(message), AssertionFailure::kOutOfBounds);
 }
 
+/// Called before each access by address: leaves the program, without
+/// performing the access, when its `bytes` bytes at `address` lie in no
+/// pointer argument's tensor.
+void flagtreeCheckAddress(const char *what, int64_t address, int64_t bytes) {
+  CheckedExtents *extents = current;
+  if (!extents || extents->spans.empty())
+    return;
+  auto first = static_cast<uintptr_t>(address);
+  auto last = first + static_cast<uintptr_t>(bytes);
+  for (auto [start, end] : extents->spans)
+    if (start <= first && last <= end)
+      return;
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  os << what << " of " << bytes << " bytes at address 0x";
+  os.write_hex(first);
+  os << ", through a pointer cast to an element type of another width: "
+        "they lie in no pointer argument's tensor";
+  os.flush();
+  failProgram(std::move(message), AssertionFailure::kOutOfBounds);
+}
+
 } // namespace
+
+void CheckedExtents::addPointer(size_t argument, const void *pointer) {
+  if (unknown || !bytes || argument >= numArguments)
+    return;
+  int64_t before = bytes[2 * argument], after = bytes[2 * argument + 1];
+  if (before < 0 || after < 0) {
+    // One tensor not known: no address can be called outside them all.
+    unknown = true;
+    spans.clear();
+    return;
+  }
+  auto at = reinterpret_cast<uintptr_t>(pointer);
+  spans.emplace_back(at - static_cast<uintptr_t>(before),
+                     at + static_cast<uintptr_t>(after));
+}
 
 CheckedExtents *flagtree::cpu::currentExtents() { return current; }
 
@@ -62,6 +99,7 @@ void flagtree::cpu::registerCheckedRuntime(mlir::ExecutionEngine &engine) {
     add("flagtree_cpu_extent_before", &flagtreeExtentBefore);
     add("flagtree_cpu_extent_after", &flagtreeExtentAfter);
     add("flagtree_cpu_out_of_bounds", &flagtreeOutOfBounds);
+    add("flagtree_cpu_check_address", &flagtreeCheckAddress);
     return symbols;
   });
 }

@@ -717,8 +717,12 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
     lastLaunchError = failure.message();
     return failure.status();
   };
-  flagtree::cpu::CheckedExtents checked{extents,
-                                        extents ? kernel->slots.size() : 0};
+  flagtree::cpu::CheckedExtents checked(extents,
+                                        extents ? kernel->slots.size() : 0);
+  if (extents)
+    for (auto [i, slot] : llvm::enumerate(kernel->slots))
+      if (slot.pointer)
+        checked.addPointer(i, *static_cast<void **>(args[i]));
   const uint32_t grid[3] = {grid_x, grid_y, grid_z};
   uint64_t programs = uint64_t(grid_x) * grid_y * grid_z;
   if (programs == 0)

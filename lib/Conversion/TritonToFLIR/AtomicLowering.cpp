@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelLowering.h"
+#include "flagtree/Conversion/TritonToFLIR/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -71,26 +72,40 @@ LogicalResult KernelLowering::lowerPtrToInt(tt::PtrToIntOp op) {
 
 /// Atomically replaces `root[offset]` (read as `element`) by
 /// `combine(old)` with a compare-and-swap loop on its bits; returns `old`.
+/// With `byAddress`, `offset` is the element's address in bytes (a pointer
+/// taken as an address) and `root` is not used; with `castAccess` too, the
+/// first load carries kCastAccessAttr, for the bounds-checked mode.
 static Value compareExchangeLoop(OpBuilder &b, Location loc, Value root,
                                  Value offset, Type element,
-                                 function_ref<Value(Value)> combine) {
-  Type stored = cast<MemRefType>(root.getType()).getElementType();
+                                 function_ref<Value(Value)> combine,
+                                 bool byAddress, bool castAccess) {
   Type bits = b.getIntegerType(element.getIntOrFloatBitWidth());
   auto pointerType = LLVM::LLVMPointerType::get(b.getContext());
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, root);
-  Value address = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
-  Value start = LLVM::IntToPtrOp::create(b, loc, pointerType, address);
-  Value index = arith::IndexCastOp::create(b, loc, b.getI64Type(), offset);
-  Value pointer = LLVM::GEPOp::create(b, loc, pointerType, stored, start,
-                                      ValueRange{index});
+  Value pointer;
+  if (byAddress) {
+    Value address =
+        arith::IndexCastUIOp::create(b, loc, b.getI64Type(), offset);
+    pointer = LLVM::IntToPtrOp::create(b, loc, pointerType, address);
+  } else {
+    Type stored = cast<MemRefType>(root.getType()).getElementType();
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, root);
+    Value address = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+    Value start = LLVM::IntToPtrOp::create(b, loc, pointerType, address);
+    Value index = arith::IndexCastOp::create(b, loc, b.getI64Type(), offset);
+    pointer = LLVM::GEPOp::create(b, loc, pointerType, stored, start,
+                                  ValueRange{index});
+  }
   unsigned alignment = element.getIntOrFloatBitWidth() / 8;
-  Value initial = LLVM::LoadOp::create(b, loc, bits, pointer, alignment,
-                                       /*isVolatile=*/false,
-                                       /*isNonTemporal=*/false,
-                                       /*isInvariant=*/false,
-                                       /*isInvariantGroup=*/false,
-                                       LLVM::AtomicOrdering::monotonic);
-  auto loop = scf::WhileOp::create(b, loc, TypeRange{bits}, initial);
+  auto initial = LLVM::LoadOp::create(b, loc, bits, pointer, alignment,
+                                      /*isVolatile=*/false,
+                                      /*isNonTemporal=*/false,
+                                      /*isInvariant=*/false,
+                                      /*isInvariantGroup=*/false,
+                                      LLVM::AtomicOrdering::monotonic);
+  if (castAccess)
+    initial->setAttr(flagtree::kCastAccessAttr, b.getUnitAttr());
+  auto loop =
+      scf::WhileOp::create(b, loc, TypeRange{bits}, initial.getResult());
   Block *before = b.createBlock(&loop.getBefore(), {}, {bits}, {loc});
   {
     Value expected = before->getArgument(0);
@@ -125,15 +140,13 @@ LogicalResult KernelLowering::lowerAtomic(
   Value root = rootOf(op, pointer);
   if (!root)
     return failure();
-  if (isAddress(root))
-    return op->emitError() << "'" << op->getName()
-                           << "' through a pointer taken as an address (made "
-                              "from an integer, or cast to an element type of "
-                              "another width) is not supported by the CPU "
-                              "lane yet";
-  Type stored = cast<MemRefType>(root.getType()).getElementType();
+  // Through a pointer taken as an address (made from an integer, or cast
+  // to an element type of another width), every kind takes the
+  // compare-and-swap loop on the address.
+  bool byAddress = isAddress(root);
+  bool castAccess = root == castAddressRoot;
   Type element = pointeeOf(pointer.getType());
-  if (stored != element)
+  if (byAddress || cast<MemRefType>(root.getType()).getElementType() != element)
     simple.reset();
   Value result = op->getResult(0);
   Value offsets = map.lookup(pointer);
@@ -148,9 +161,10 @@ LogicalResult KernelLowering::lowerAtomic(
     if (simple)
       return memref::AtomicRMWOp::create(nb, l, *simple, args.back(), root,
                                          offset);
-    return compareExchangeLoop(nb, l, root, offset, element, [&](Value v) {
-      return combine(nb, l, v, args);
-    });
+    return compareExchangeLoop(
+        nb, l, root, offset, element,
+        [&](Value v) { return combine(nb, l, v, args); }, byAddress,
+        castAccess);
   };
   // The atomic under a scalar mask; a masked-off lane reads as zero.
   auto guarded = [&](OpBuilder &nb, Location l, Value offset, Value m,

@@ -23,6 +23,7 @@ namespace {
 constexpr const char *kExtentBefore = "flagtree_cpu_extent_before";
 constexpr const char *kExtentAfter = "flagtree_cpu_extent_after";
 constexpr const char *kOutOfBounds = "flagtree_cpu_out_of_bounds";
+constexpr const char *kCheckAddress = "flagtree_cpu_check_address";
 
 /// `file:line:col` of the innermost source position in `loc`, or "" .
 std::string sourcePosition(Location loc) {
@@ -55,6 +56,7 @@ void declareRuntime(ModuleOp module) {
   declare(kExtentBefore, {i64}, {i64});
   declare(kExtentAfter, {i64}, {i64});
   declare(kOutOfBounds, {ptr, i64, i64, i64, i64, i64}, {});
+  declare(kCheckAddress, {ptr, i64, i64}, {});
 }
 
 /// Checks the accesses of one kernel function.
@@ -64,13 +66,17 @@ public:
       : kernel(kernel), module(module) {}
 
   void run() {
-    SmallVector<Operation *> accesses;
+    SmallVector<Operation *> accesses, byAddress;
     kernel.walk([&](Operation *op) {
       if (argumentOf(op))
         accesses.push_back(op);
+      else if (op->hasAttr(flagtree::kCastAccessAttr))
+        byAddress.push_back(op);
     });
     for (Operation *op : accesses)
       check(op);
+    for (Operation *op : byAddress)
+      checkAddress(op);
   }
 
 private:
@@ -233,6 +239,37 @@ private:
                    lo, hi, before, after});
   }
 
+  /// An access by address into an argument (through a pointer cast to an
+  /// element type of another width) has no memref to check against: its
+  /// bytes must lie within some pointer argument's tensor, which the run
+  /// time checks.
+  void checkAddress(Operation *op) {
+    Value pointer;
+    Type type;
+    if (auto load = dyn_cast<LLVM::LoadOp>(op)) {
+      pointer = load.getAddr();
+      type = load.getType();
+    } else if (auto store = dyn_cast<LLVM::StoreOp>(op)) {
+      pointer = store.getAddr();
+      type = store.getValue().getType();
+    } else {
+      return;
+    }
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    Type i64 = b.getI64Type();
+    std::string what;
+    llvm::raw_string_ostream os(what);
+    std::string position = sourcePosition(loc);
+    os << (position.empty() ? "<unknown>" : position) << ": out-of-bounds "
+       << (isa<LLVM::StoreOp>(op) ? "store" : "load");
+    Value address = LLVM::PtrToIntOp::create(b, loc, i64, pointer);
+    Value bytes = arith::ConstantIntOp::create(
+        b, loc, i64, (type.getIntOrFloatBitWidth() + 7) / 8);
+    func::CallOp::create(b, loc, kCheckAddress, TypeRange{},
+                         ValueRange{siteString(b, loc, what), address, bytes});
+  }
+
   func::FuncOp kernel;
   ModuleOp module;
   llvm::DenseMap<unsigned, std::pair<Value, Value>> extents;
@@ -249,19 +286,6 @@ struct CPUBoundsCheckPass
         kernels.push_back(function);
     if (kernels.empty())
       return;
-    // An access by address into an argument (through a pointer cast to
-    // another element width) has no memref to check against.
-    WalkResult unchecked = module.walk([](Operation *op) {
-      if (!op->hasAttr(flagtree::kCastAccessAttr))
-        return WalkResult::advance();
-      op->emitError() << "this access goes through a pointer cast to an "
-                         "element type of another width, which the "
-                         "bounds-checked mode (FLAGTREE_CPU_BOUNDS_CHECK) "
-                         "cannot check; it is supported without that mode";
-      return WalkResult::interrupt();
-    });
-    if (unchecked.wasInterrupted())
-      return signalPassFailure();
     declareRuntime(module);
     for (func::FuncOp kernel : kernels)
       KernelChecker(kernel, module).run();

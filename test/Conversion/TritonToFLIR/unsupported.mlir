@@ -36,17 +36,6 @@ tt.func @unknown_libdevice(%x: f32) -> f32 {
 
 // -----
 
-// An atomic through a pointer cast to an element type of another width
-// (which the lowering takes as an address) is named in the error.
-tt.func @atomic_through_wider_bitcast(%p: !tt.ptr<f32>, %x: i64) -> i64 {
-  %q = tt.bitcast %p : !tt.ptr<f32> -> !tt.ptr<i64>
-  // expected-error @+1 {{'tt.atomic_rmw' through a pointer taken as an address (made from an integer, or cast to an element type of another width) is not supported by the CPU lane yet}}
-  %old = tt.atomic_rmw add, acq_rel, gpu, %q, %x : (!tt.ptr<i64>, i64) -> i64
-  tt.return %old : i64
-}
-
-// -----
-
 // A same-width cast whose pointers also reach an atomic is not undone, so
 // the load through it still cannot be lowered.
 tt.func @load_and_atomic_through_bitcast(%p: !tt.ptr<f32>, %x: i32) -> i32 {

@@ -347,6 +347,13 @@ def CPUBoundsCheck : Pass<"flagtree-cpu-bounds-check", "::mlir::ModuleOp"> {
     never an error. Accesses the lowering makes through raw LLVM pointers
     (compare-and-swap loops) are not checked.
 
+    An access by address into an argument (an `llvm.load` / `llvm.store`
+    marked `flir.cast_access`: through a pointer cast to an element type of
+    another width) has no memref to compare with. Before it,
+    `flagtree_cpu_check_address` checks that its bytes lie within some
+    pointer argument's tensor (not necessarily the one the pointer came
+    from), and stops the program as above when they do not.
+
     Before:
 
     ```mlir
