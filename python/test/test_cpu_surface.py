@@ -16,7 +16,7 @@ import triton
 import triton.language as tl
 
 from flagtree import launcher
-from flagtree.lanes.cpu.jit import DeviceAssertionError
+from flagtree.lanes.cpu.jit import CPUCompileError, DeviceAssertionError
 
 # --------------------------------------------------------------------------
 # join, split, interleave, cat
@@ -424,6 +424,66 @@ def test_to_fp8_rounds_as_torch(fmt, src_dtype):
     expected = x.to(torch_type)
     assert _same_bits(out, expected)
     torch.testing.assert_close(back, expected.to(src_dtype), rtol=0, atol=0, equal_nan=True)
+
+
+@triton.jit
+def _to_fp8_rtz(x_ptr, out_ptr, n, FP8_TYPE: tl.constexpr, BLOCK: tl.constexpr):
+    r = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = r < n
+    x = tl.load(x_ptr + r, mask=mask)
+    tl.store(out_ptr + r, x.to(FP8_TYPE, fp_downcast_rounding="rtz"), mask=mask)
+
+
+def _toward_zero(x: torch.Tensor, torch_type) -> torch.Tensor:
+    """Each value's fp8 code toward zero, by search among the format's
+    finite values: the largest magnitude not above |x|, with x's sign.
+    Infinities are kept by e5m2 and saturate in e4m3fn; NaN stays NaN."""
+    codes = torch.arange(128, dtype=torch.int32).to(torch.uint8)
+    values = codes.view(torch_type).double()
+    finite = values.isfinite()
+    magnitudes, codes = values[finite], codes[finite]
+    order = torch.argsort(magnitudes)
+    magnitudes, codes = magnitudes[order], codes[order]
+    wide = x.double()
+    index = torch.searchsorted(magnitudes, wide.abs().nan_to_num(0.0), right=True) - 1
+    result = codes[index.clamp(min=0)]
+    if torch_type == torch.float8_e5m2:
+        result = torch.where(
+            wide.abs() == float("inf"), torch.tensor(0x7C, dtype=torch.uint8), result
+        )
+    result = result | torch.where(torch.signbit(wide), 0x80, 0).to(torch.uint8)
+    return result.view(torch_type)
+
+
+@pytest.mark.parametrize("fmt", ["e4m3", "e5m2"])
+@pytest.mark.parametrize("src_dtype", [torch.float32, torch.float16, torch.bfloat16, torch.float64])
+def test_to_fp8_toward_zero(fmt, src_dtype):
+    torch_type, tl_type = FP8[fmt]
+    x = _edge_values().to(src_dtype)
+    if src_dtype == torch.float64:
+        # Just below an e5m2 / e4m3 value: rounded up to it in f32.
+        x = torch.cat([x, torch.tensor([1.25 - 2.0**-40, -(448.0 - 2.0**-35), 1e300])])
+    n = x.numel()
+    out = torch.empty(n, dtype=torch_type)
+    _to_fp8_rtz[(triton.cdiv(n, 512),)](x, out, n, FP8_TYPE=tl_type, BLOCK=512)
+    nan = x.isnan()
+    assert bool(out.float()[nan].isnan().all())
+    assert _same_bits(out[~nan], _toward_zero(x, torch_type)[~nan])
+    if fmt == "e5m2" and src_dtype == torch.float32:
+        # As PTX converts: toward zero to f16, then the f16's upper byte.
+        from test_cpu_fixes import _f32_to_f16_rtz
+
+        upper = (_f32_to_f16_rtz(x).view(torch.int16) >> 8).to(torch.uint8)
+        assert _same_bits(out[~nan], upper[~nan].view(torch_type))
+
+
+def test_to_fnuz_fp8_toward_zero_is_a_located_error():
+    x = torch.ones(4)
+    out = torch.empty(4, dtype=torch.float8_e4m3fnuz)
+    with pytest.raises(
+        CPUCompileError, match=r"test_cpu_surface\.py:\d+:\d+: error: .*toward zero"
+    ):
+        _to_fp8_rtz[(1,)](x, out, 4, FP8_TYPE=tl.float8e4b8, BLOCK=4)
 
 
 @triton.jit

@@ -19,6 +19,10 @@
 // rebuilt as f32 bits (subnormals as mantissa * 2^(1 - bias - mantissa
 // bits), NaN from its pattern). All are exact.
 //
+// With `rounding = rtz`, to f8E5M2 (as PTX does it: toward zero to f16,
+// then its upper byte) and f8E4M3FN: the nearest code, one code nearer to
+// zero where it is farther from zero than the input.
+//
 // Between f16, bf16, f32 and f64, widening is exact and narrowing rounds to
 // nearest even, or toward zero (`rounding = rtz`): the nearest value, one
 // ulp nearer to zero (the integer bits minus one) where it is farther from
@@ -224,16 +228,38 @@ LogicalResult KernelLowering::lowerFp8Cast(tt::FpToFpOp op) {
     if (type.getIntOrFloatBitWidth() == 8 && !isFp8(type))
       return op.emitError() << "'tt.fp_to_fp' with " << type
                             << " is not supported by the CPU lane yet";
-  if (isFp8(to) && op.getRounding() &&
-      *op.getRounding() != tt::RoundingMode::RTNE)
+  bool towardZero =
+      op.getRounding() && *op.getRounding() == tt::RoundingMode::RTZ;
+  if (isFp8(to) && towardZero && !isa<Float8E5M2Type, Float8E4M3FNType>(to))
     return op.emitError() << "'tt.fp_to_fp' to " << to
                           << " rounds to nearest even on the CPU lane; "
-                             "other rounding modes are not supported yet";
+                             "rounding toward zero is supported to f8E5M2 "
+                             "and f8E4M3FN";
   Bits x(b, loc, op.getType());
   Value value = map.lookup(op.getSrc());
   Value f32 =
       isFp8(from) ? fp8ToF32(x, value) : x.convertFloat(value, b.getF32Type());
   Value result = isFp8(to) ? f32ToFp8(x, f32, to) : x.convertFloat(f32, to);
+  if (isFp8(to) && towardZero) {
+    // The nearest code, one code nearer to zero (its magnitude bits minus
+    // one) where it is farther from zero than the input: so a finite input
+    // never becomes an infinity; NaN stays NaN. Compared in the input's
+    // precision (f64 narrows to f32 first, and may round up there).
+    Type wide = b.getF32Type();
+    Value input = f32;
+    if (getElementTypeOrSelf(value.getType()).isF64()) {
+      wide = b.getF64Type();
+      input = value;
+    }
+    Value back = x.convertFloat(fp8ToF32(x, result), wide);
+    Value farther = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                          math::AbsFOp::create(b, loc, back),
+                                          math::AbsFOp::create(b, loc, input));
+    Type byte = b.getI8Type();
+    Value nearer =
+        x.bitcast(to, x.sub(x.bitcast(byte, result), x.constant(byte, 1)));
+    result = x.select(farther, nearer, result);
+  }
   map.map(op.getResult(), result);
   return success();
 }
