@@ -279,17 +279,58 @@ def test_float8e4b15_dot():
 
 
 @triton.jit
-def _narrow_to_e4b15(x_ptr, out_ptr, N: tl.constexpr):
+def _narrow_to_e4b15(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    tl.store(out_ptr + offs, tl.load(x_ptr + offs, mask=mask).to(tl.float8e4b15), mask=mask)
+
+
+def _e4b15_from_f16(half: torch.Tensor) -> torch.Tensor:
+    """Triton's NVIDIA recipe, bit by bit: the fp16 magnitude capped at
+    1.75 (0x3F00), doubled, plus 0x80, its upper byte; the sign kept."""
+    bits = half.view(torch.int16).to(torch.int32) & 0xFFFF
+    magnitude = torch.clamp(bits & 0x7FFF, max=0x3F00)
+    return (((magnitude * 2 + 0x80) >> 8) | ((bits & 0x8000) >> 8)).to(torch.uint8)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.bfloat16])
+def test_float8e4b15_narrows_as_the_nvidia_lane(dtype):
+    from test_cpu_fixes import _f32_to_f16_rtz
+
+    gen = torch.Generator().manual_seed(4)
+    x = torch.randn(2048, generator=gen) * torch.logspace(-6, 1, 2048)
+    special = [0.0, -0.0, 1.75, 1.8125, 1.875, 2.0, -7.0, float("inf"), -float("inf")]
+    special += [float("nan"), 2.0**-14, 2.0**-20, 3 * 2.0**-22, 1.0 + 2.0**-4, 1.0 + 3 * 2.0**-4]
+    x = torch.cat([x, torch.tensor(special)]).to(dtype)
+    out = torch.empty(x.numel(), dtype=torch.uint8)
+    n = x.numel()
+    _narrow_to_e4b15[(triton.cdiv(n, 512),)](
+        x, triton.reinterpret(out, tl.float8e4b15), n, BLOCK=512
+    )
+    half = x if dtype == torch.float16 else _f32_to_f16_rtz(x.float())
+    assert torch.equal(out, _e4b15_from_f16(half))
+    # Every code below 1.875 comes back as itself.
+    codes = torch.tensor([c for c in range(256) if c & 0x7F != 0x7F], dtype=torch.uint8)
+    values = torch.tensor([_e4b15_value(int(c)) for c in codes], dtype=dtype)
+    back = torch.empty(codes.numel(), dtype=torch.uint8)
+    _narrow_to_e4b15[(1,)](
+        values, triton.reinterpret(back, tl.float8e4b15), codes.numel(), BLOCK=256
+    )
+    assert torch.equal(back, codes)
+
+
+@triton.jit
+def _narrow_f64_to_e4b15(x_ptr, out_ptr, N: tl.constexpr):
     offs = tl.arange(0, N)
     tl.store(out_ptr + offs, tl.load(x_ptr + offs).to(tl.float8e4b15).to(tl.float32))
 
 
-def test_conversion_to_float8e4b15_is_a_located_error():
-    x, out = torch.zeros(8), torch.empty(8)
+def test_float8e4b15_from_f64_is_a_located_error():
+    x, out = torch.zeros(8, dtype=torch.float64), torch.empty(8)
     with pytest.raises(triton.CompilationError) as info:
-        _narrow_to_e4b15[(1,)](x, out, N=8)
+        _narrow_f64_to_e4b15[(1,)](x, out, N=8)
     text = str(info.value)
-    assert "not supported by the CPU lane" in text
+    assert "float8e4b15 converts from fp16, bf16 and fp32" in text
     assert "to(tl.float8e4b15)" in text
 
 

@@ -61,34 +61,57 @@ def _min_dot_size(lhs_type, rhs_type):
 
 
 def _convert_custom_types(arg, dst_ty, fp_downcast_rounding=None, _semantic=None):
-    """Conversions from float8e4b15, which MLIR has no type for (Triton's
-    front end asks the target for them; `tl.dot` widens such operands to
-    fp16 through here).
+    """Conversions from and to float8e4b15, which MLIR has no type for
+    (Triton's front end asks the target for them; `tl.dot` widens such
+    operands to fp16 through here).
 
     A float8e4b15 byte is a sign, 4 exponent bits with fp16's bias (15) and
     3 mantissa bits, with no infinities or NaNs: its fields are those of an
     fp16 number whose mantissa ends in seven zero bits, subnormals included.
-    The conversion moves the bits into place, exactly, and goes on from
-    fp16 to the requested type (exact for fp32 and fp64). Conversions to
-    float8e4b15 are not supported by this lane."""
+
+    From it, the bits move into place, exactly, and go on from fp16 to the
+    requested type (exact for fp32 and fp64).
+
+    To it, as Triton's NVIDIA lane converts: fp32 (and bf16, through fp32)
+    first to fp16 toward zero; then the fp16 magnitude is capped at 1.75
+    (infinities and NaN too), half of the last kept place is added (ties
+    away from zero) and the low seven bits are dropped; the sign is kept.
+    ``fp_downcast_rounding`` does not change this recipe, as on GPUs."""
     from triton.language import core
 
-    if not arg.type.scalar.is_fp8e4b15():
-        raise ValueError(
-            f"conversion of {arg.type.scalar} to {dst_ty.scalar} is not supported by the "
-            "CPU lane: it converts from float8e4b15, not to it"
-        )
     i32 = core.int32
 
     def const(value):
         return _semantic.scalar_constant(value, i32)
 
-    byte = _semantic.cast(_semantic.bitcast(arg, core.uint8), i32)
-    sign = _semantic.shl(_semantic.and_(byte, const(0x80)), const(8))
-    rest = _semantic.shl(_semantic.and_(byte, const(0x7F)), const(7))
-    half_bits = _semantic.cast(_semantic.or_(sign, rest), core.int16)
-    half = _semantic.bitcast(half_bits, core.float16)
-    return half if dst_ty.scalar.is_fp16() else _semantic.cast(half, dst_ty)
+    if arg.type.scalar.is_fp8e4b15():
+        byte = _semantic.cast(_semantic.bitcast(arg, core.uint8), i32)
+        sign = _semantic.shl(_semantic.and_(byte, const(0x80)), const(8))
+        rest = _semantic.shl(_semantic.and_(byte, const(0x7F)), const(7))
+        half_bits = _semantic.cast(_semantic.or_(sign, rest), core.int16)
+        half = _semantic.bitcast(half_bits, core.float16)
+        return half if dst_ty.scalar.is_fp16() else _semantic.cast(half, dst_ty)
+
+    source = arg.type.scalar
+    narrowable = source.is_fp16() or source.is_fp32() or source.is_bf16()
+    if not (dst_ty.scalar.is_fp8e4b15() and narrowable):
+        raise ValueError(
+            f"conversion of {source} to {dst_ty.scalar} is not supported by the CPU lane: "
+            "float8e4b15 converts from fp16, bf16 and fp32"
+        )
+    half = arg
+    if source.is_bf16():
+        half = _semantic.cast(half, core.float32)
+    if not source.is_fp16():
+        half = _semantic.cast(half, core.float16, fp_downcast_rounding="rtz")
+    bits = _semantic.cast(_semantic.bitcast(half, core.uint16), i32)
+    sign = _semantic.lshr(_semantic.and_(bits, const(0x8000)), const(8))
+    # Positive fp16 bit patterns order as their values; NaN's lie above 1.75.
+    magnitude = _semantic.minimum(_semantic.and_(bits, const(0x7FFF)), const(0x3F00), None)
+    doubled = _semantic.mul(magnitude, const(2), sanitize_overflow=False)
+    rounded = _semantic.lshr(_semantic.add(doubled, const(0x80), sanitize_overflow=False), const(8))
+    byte = _semantic.cast(_semantic.or_(rounded, sign), core.uint8)
+    return _semantic.bitcast(byte, dst_ty)
 
 
 class CPUBackend(BaseBackend):
