@@ -220,6 +220,28 @@ def test_the_direct_form_is_compiled(tmp_path, monkeypatch) -> None:
     assert "scf.if" in after
 
 
+def test_tile_copies_stay_vector_loops(tmp_path, monkeypatch) -> None:
+    # A partial row is copied into its padded tile, and the tail filled.
+    # LLVM would turn those loops into calls to the C library's memcpy and
+    # memset, slower for a few KB in the caches than the loops themselves.
+    monkeypatch.setenv("FLAGTREE_CPU_DUMP", str(tmp_path))
+
+    @triton.jit
+    def _partial_rows(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+        row = tl.program_id(0)
+        cols = tl.arange(0, BLOCK)
+        x = tl.load(x_ptr + row * n + cols, mask=cols < n, other=0.0)
+        tl.store(out_ptr + row * n + cols, x - tl.sum(x, axis=0), mask=cols < n)
+
+    x = torch.randn(4, 1000)
+    out = torch.empty_like(x)
+    _partial_rows[(4,)](x, out, 1000, BLOCK=1024)
+    torch.testing.assert_close(out, x - x.sum(dim=1, keepdim=True), rtol=1e-5, atol=1e-4)
+    code = (tmp_path / "_partial_rows.ll").read_text()
+    calls = [line for line in code.splitlines() if "call" in line and "mem" in line]
+    assert not [c for c in calls if "memcpy" in c or "memset" in c or "memmove" in c], calls
+
+
 @triton.jit
 def _int_divide_kernel(a_ptr, b_ptr, out_ptr, n, BLOCK: tl.constexpr):
     offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)

@@ -198,6 +198,15 @@ createEngine(ModuleOp module, const EngineRecipe &recipe,
   // `transformer` is a function_ref: the callable must outlive `create`.
   std::function<llvm::Error(llvm::Module *)> transform =
       [&](llvm::Module *llvmModule) -> llvm::Error {
+    // Tile copies and fills (a partial row copied into its padded tile)
+    // stay vector loops: LLVM would call the C library's memcpy and memset
+    // for them, slower for a few KB in the caches (a 512 x 1000 softmax:
+    // 155 us with the calls, 114 us with the loops).
+    for (llvm::Function &function : *llvmModule)
+      if (!function.isDeclaration()) {
+        function.addFnAttr("no-builtin-memcpy");
+        function.addFnAttr("no-builtin-memset");
+      }
     if (llvm::Error error = optimize(llvmModule))
       return error;
     marked = flagtree::cpu::markStreamingStores(*llvmModule);
