@@ -8,9 +8,11 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/IR/AffineMap.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 namespace flagtree::cpu {
 #define GEN_PASS_DEF_CPUVECTORIZELINALG
@@ -165,6 +167,100 @@ struct CPUVectorizeLinalg
       return signalPassFailure();
   }
 
+  /// A tile the vectorizer refuses (a reduction whose combiner is no
+  /// vector reduction kind, such as argmax's pair of value and index) is
+  /// still element-wise when every loop it reduces has one iteration, as
+  /// tiling leaves them: without its unit loops it becomes a parallel
+  /// linalg.generic, vectorized here like any other.
+  void withoutUnitReductions(IRRewriter &rewriter, Operation *tile) {
+    auto op = dyn_cast<linalg::LinalgOp>(tile);
+    if (!op || !op.hasPureBufferSemantics() ||
+        linalg::isaContractionOpInterface(op))
+      return;
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<unsigned> reductions;
+    op.getReductionDims(reductions);
+    if (reductions.empty() ||
+        llvm::any_of(reductions, [&](unsigned d) { return ranges[d] != 1; }))
+      return;
+    rewriter.setInsertionPoint(tile);
+    auto generic = dyn_cast<linalg::GenericOp>(tile);
+    if (!generic) {
+      FailureOr<linalg::GenericOp> made =
+          linalg::generalizeNamedOp(rewriter, cast<linalg::LinalgOp>(tile));
+      if (failed(made))
+        return;
+      generic = *made;
+    }
+    // Each operand viewed without the dimensions those loops index (all of
+    // size 1), through rank-reducing subviews; the maps without them.
+    llvm::SmallBitVector unit(generic.getNumLoops());
+    for (unsigned d : reductions)
+      unit.set(d);
+    Location loc = generic.getLoc();
+    SmallVector<Value> operands;
+    SmallVector<AffineMap> maps;
+    for (OpOperand &operand : generic->getOpOperands()) {
+      AffineMap map = generic.getMatchingIndexingMap(&operand);
+      auto type = dyn_cast<MemRefType>(operand.get().getType());
+      if (!type || !map.isProjectedPermutation())
+        return;
+      SmallVector<int64_t> dropped, shape;
+      for (unsigned r = 0; r < map.getNumResults(); ++r) {
+        if (unit.test(map.getDimPosition(r)))
+          dropped.push_back(r);
+        else
+          shape.push_back(type.getDimSize(r));
+      }
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t size : type.getShape()) {
+        if (ShapedType::isDynamic(size))
+          return;
+        sizes.push_back(rewriter.getIndexAttr(size));
+      }
+      Value view = operand.get();
+      if (!dropped.empty()) {
+        MemRefType reduced = memref::SubViewOp::inferRankReducedResultType(
+            shape, type, offsets, sizes, strides);
+        view = memref::SubViewOp::create(rewriter, loc, reduced, view, offsets,
+                                         sizes, strides);
+      }
+      operands.push_back(view);
+      maps.push_back(compressDims(map.dropResults(dropped), unit));
+    }
+    SmallVector<utils::IteratorType> iterators(generic.getNumLoops() -
+                                                   reductions.size(),
+                                               utils::IteratorType::parallel);
+    ValueRange all(operands);
+    unsigned inputs = generic.getNumDpsInputs();
+    auto made = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{}, all.take_front(inputs),
+        all.drop_front(inputs), maps, iterators);
+    rewriter.inlineRegionBefore(generic.getRegion(), made.getRegion(),
+                                made.getRegion().begin());
+    rewriter.eraseOp(generic);
+    auto parallel = cast<linalg::LinalgOp>(made.getOperation());
+    SmallVector<int64_t> shape = parallel.getStaticLoopRanges();
+    if (shape.empty() || llvm::any_of(shape, ShapedType::isDynamic))
+      return;
+    SmallVector<bool> scalable(shape.size(), false);
+    if (failed(linalg::vectorizeOpPrecondition(parallel, shape, scalable)))
+      return;
+    rewriter.setInsertionPoint(parallel);
+    FailureOr<linalg::VectorizationResult> result =
+        linalg::vectorize(rewriter, parallel, shape, scalable);
+    if (failed(result))
+      return;
+    if (result->replacements.empty())
+      rewriter.eraseOp(parallel);
+    else
+      rewriter.replaceOp(parallel, result->replacements);
+  }
+
   void tileAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op) {
     unsigned bits = 8;
     for (Value operand : op->getOperands())
@@ -220,8 +316,10 @@ struct CPUVectorizeLinalg
     }
     SmallVector<bool> scalable(numLoops, false);
     for (Operation *tile : tiles) {
-      if (failed(linalg::vectorizeOpPrecondition(tile, sizes, scalable)))
+      if (failed(linalg::vectorizeOpPrecondition(tile, sizes, scalable))) {
+        withoutUnitReductions(rewriter, tile);
         continue;
+      }
       rewriter.setInsertionPoint(tile);
       FailureOr<linalg::VectorizationResult> result =
           linalg::vectorize(rewriter, tile, sizes, scalable);
