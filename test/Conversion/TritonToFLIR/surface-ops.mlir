@@ -278,3 +278,16 @@ tt.func @divisions(%a: tensor<8xf32>, %b: tensor<8xf32>, %c: tensor<8xf64>) -> (
   %d = arith.divf %c, %c : tensor<8xf64>
   tt.return %q, %p, %d : tensor<8xf32>, tensor<8xf32>, tensor<8xf64>
 }
+
+// -----
+
+// Toward zero to f8E5M2: the nearest code, one code nearer to zero (its
+// byte minus one) where it is farther from zero than the input.
+// CHECK-LABEL: func.func @fp8_rtz
+// CHECK: %[[FAR:.*]] = arith.cmpf ogt, %{{.*}}, %{{.*}} : tensor<8xf32>
+// CHECK: %[[NEARER:.*]] = arith.subi %{{.*}}, %{{.*}} : tensor<8xi8>
+// CHECK: arith.select %[[FAR]], %{{.*}}, %{{.*}} : tensor<8xi1>, tensor<8xf8E5M2>
+tt.func @fp8_rtz(%x: tensor<8xf32>) -> tensor<8xf8E5M2> {
+  %y = tt.fp_to_fp %x, rounding = rtz : tensor<8xf32> -> tensor<8xf8E5M2>
+  tt.return %y : tensor<8xf8E5M2>
+}

@@ -9,11 +9,11 @@ tt.func @inline_asm(%x: tensor<64xi32>) -> tensor<64xi32> {
 
 // -----
 
-// fp8 conversions round to nearest even only.
-tt.func @fp8_rtz(%x: tensor<8xf32>) -> tensor<8xf8E5M2> {
-  // expected-error @+1 {{'tt.fp_to_fp' to 'f8E5M2' rounds to nearest even on the CPU lane; other rounding modes are not supported yet}}
-  %y = tt.fp_to_fp %x, rounding = rtz : tensor<8xf32> -> tensor<8xf8E5M2>
-  tt.return %y : tensor<8xf8E5M2>
+// Conversions to the fnuz fp8 formats round to nearest even only.
+tt.func @fp8_rtz(%x: tensor<8xf32>) -> tensor<8xf8E4M3FNUZ> {
+  // expected-error @+1 {{'tt.fp_to_fp' to 'f8E4M3FNUZ' rounds to nearest even on the CPU lane; rounding toward zero is supported to f8E5M2 and f8E4M3FN}}
+  %y = tt.fp_to_fp %x, rounding = rtz : tensor<8xf32> -> tensor<8xf8E4M3FNUZ>
+  tt.return %y : tensor<8xf8E4M3FNUZ>
 }
 
 // -----
