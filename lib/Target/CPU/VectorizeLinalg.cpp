@@ -245,20 +245,26 @@ struct CPUVectorizeLinalg
     rewriter.eraseOp(generic);
     auto parallel = cast<linalg::LinalgOp>(made.getOperation());
     SmallVector<int64_t> shape = parallel.getStaticLoopRanges();
-    if (shape.empty() || llvm::any_of(shape, ShapedType::isDynamic))
-      return;
-    SmallVector<bool> scalable(shape.size(), false);
-    if (failed(linalg::vectorizeOpPrecondition(parallel, shape, scalable)))
-      return;
-    rewriter.setInsertionPoint(parallel);
+    if (!shape.empty() && !llvm::any_of(shape, ShapedType::isDynamic))
+      vectorizeTile(rewriter, parallel, shape);
+  }
+
+  /// Vectorizes `tile` with vectors of `sizes`; whether it could.
+  static bool vectorizeTile(IRRewriter &rewriter, Operation *tile,
+                            ArrayRef<int64_t> sizes) {
+    SmallVector<bool> scalable(sizes.size(), false);
+    if (failed(linalg::vectorizeOpPrecondition(tile, sizes, scalable)))
+      return false;
+    rewriter.setInsertionPoint(tile);
     FailureOr<linalg::VectorizationResult> result =
-        linalg::vectorize(rewriter, parallel, shape, scalable);
+        linalg::vectorize(rewriter, tile, sizes, scalable);
     if (failed(result))
-      return;
+      return false;
     if (result->replacements.empty())
-      rewriter.eraseOp(parallel);
+      rewriter.eraseOp(tile);
     else
-      rewriter.replaceOp(parallel, result->replacements);
+      rewriter.replaceOp(tile, result->replacements);
+    return true;
   }
 
   void tileAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op) {
@@ -314,22 +320,9 @@ struct CPUVectorizeLinalg
           tiles.push_back(inner.getOperation());
         });
     }
-    SmallVector<bool> scalable(numLoops, false);
-    for (Operation *tile : tiles) {
-      if (failed(linalg::vectorizeOpPrecondition(tile, sizes, scalable))) {
+    for (Operation *tile : tiles)
+      if (!vectorizeTile(rewriter, tile, sizes))
         withoutUnitReductions(rewriter, tile);
-        continue;
-      }
-      rewriter.setInsertionPoint(tile);
-      FailureOr<linalg::VectorizationResult> result =
-          linalg::vectorize(rewriter, tile, sizes, scalable);
-      if (failed(result))
-        continue;
-      if (result->replacements.empty())
-        rewriter.eraseOp(tile);
-      else
-        rewriter.replaceOp(tile, result->replacements);
-    }
   }
 };
 
