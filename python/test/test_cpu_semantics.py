@@ -416,6 +416,43 @@ def test_loads_and_stores_through_a_table_of_addresses():
 
 
 @triton.jit
+def _scale_through_table(table_ptr, sizes_ptr, counters_ptr, BLOCK: tl.constexpr):
+    # One tensor per program, found through a table of addresses (as
+    # multi-tensor kernels do): structured accesses through one pointer.
+    g = tl.program_id(0)
+    p = tl.load(table_ptr + g).to(tl.pointer_type(tl.float32))
+    n = tl.load(sizes_ptr + g)
+    for start in range(0, n, BLOCK):
+        offs = start + tl.arange(0, BLOCK)
+        m = offs < n
+        tl.store(p + offs, tl.load(p + offs, mask=m) * 0.5 + 1.0, mask=m)
+    counter = tl.load(counters_ptr + g).to(tl.pointer_type(tl.int32))
+    tl.atomic_add(counter, n)
+
+
+def test_a_pointer_made_from_one_integer_is_accessed_like_an_argument(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLAGTREE_CPU_DUMP", str(tmp_path))
+    sizes = [1000, 37, 4096, 130]
+    tensors = [torch.randn(n + 16) for n in sizes]
+    originals = [t.clone() for t in tensors]
+    counts = torch.zeros(len(sizes), dtype=torch.int32)
+    table = torch.tensor([t.data_ptr() for t in tensors], dtype=torch.int64)
+    counters = counts.data_ptr() + torch.arange(len(sizes)) * 4
+    _scale_through_table[(len(sizes),)](
+        table, torch.tensor(sizes, dtype=torch.int32), counters, BLOCK=256
+    )
+    for n, t, original in zip(sizes, tensors, originals, strict=True):
+        assert torch.equal(t[:n], original[:n] * 0.5 + 1.0)
+        assert torch.equal(t[n:], original[n:]), "masked-off elements stay untouched"
+    assert torch.equal(counts, torch.tensor(sizes, dtype=torch.int32))
+    # A memref at the address: tiles and vector accesses, no element-wise
+    # llvm.load / llvm.store.
+    lowered = (tmp_path / "_scale_through_table.passes.mlir").read_text().split("// -----//")[1]
+    assert "builtin.unrealized_conversion_cast" in lowered
+    assert "llvm.load" not in lowered and "llvm.store" not in lowered
+
+
+@triton.jit
 def _atomics_through_addresses(addresses_ptr, old_ptr, n, N: tl.constexpr):
     offs = tl.arange(0, N)
     mask = offs < n

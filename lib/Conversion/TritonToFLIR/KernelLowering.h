@@ -245,6 +245,12 @@ private:
   bool isAddress(mlir::Value root) const {
     return root && (root == addressRoot || root == castAddressRoot);
   }
+  /// A scalar pointer made from an integer whose uses are all structured
+  /// (address arithmetic, shape ops, loads, stores, atomics, `ptr_to_int`),
+  /// as a memref of its element type at that address, or null. Its accesses
+  /// then take an argument's paths (vector loads and stores) instead of
+  /// the element-wise ones of addressSpaceRoot.
+  mlir::Value addressMemRef(flagtree::tt::IntToPtrOp cast);
   /// The address of `offset` (elements of `root`, an argument's memref):
   /// `index` values, scalar or tensor like `offset`.
   mlir::Value addressOf(mlir::Value root, mlir::Value offset);

@@ -28,6 +28,8 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace flagtree;
 using namespace flagtree::flir;
@@ -177,6 +179,72 @@ Value KernelLowering::addressSpaceRoot(bool fromArgument) {
     root = ub::PoisonOp::create(b, loc, type);
   }
   return root;
+}
+
+/// Whether every use of `pointer`, and of the pointers derived from it, is
+/// address arithmetic, a shape op, a memory access through it or its
+/// conversion to an integer: no select, cast, loop or branch, which could
+/// mix it with a pointer of another root.
+static bool onlyStructuredUses(Value pointer) {
+  for (OpOperand &use : pointer.getUses()) {
+    Operation *user = use.getOwner();
+    if (isa<tt::LoadOp, tt::StoreOp, tt::AtomicRMWOp, tt::AtomicCASOp>(user)) {
+      if (use.getOperandNumber() != 0)
+        return false;
+      continue;
+    }
+    if (isa<tt::PtrToIntOp>(user))
+      continue;
+    if (auto add = dyn_cast<tt::AddPtrOp>(user)) {
+      if (add.getPtr() != pointer || !onlyStructuredUses(add.getResult()))
+        return false;
+      continue;
+    }
+    if (!isShapeOp(user) || !onlyStructuredUses(user->getResult(0)))
+      return false;
+  }
+  return true;
+}
+
+Value KernelLowering::addressMemRef(tt::IntToPtrOp cast) {
+  auto pointer = dyn_cast<tt::PointerType>(cast.getType());
+  if (!pointer)
+    return Value();
+  Type element = storageType(pointer.getPointeeType());
+  if (!element.isIntOrFloat() || !onlyStructuredUses(cast.getResult()))
+    return Value();
+  // The memref's LLVM descriptor, built by hand: the address as its
+  // allocated and aligned pointers, offset 0, stride 1, and a size no
+  // access reaches. The conversion to LLVM folds the cast away.
+  MLIRContext *context = b.getContext();
+  Type i64 = b.getI64Type();
+  auto pointerType = LLVM::LLVMPointerType::get(context);
+  Value address = map.lookup(cast.getSrc());
+  if (address.getType() != i64)
+    address = arith::ExtUIOp::create(b, loc, i64, address);
+  Value start = LLVM::IntToPtrOp::create(b, loc, pointerType, address);
+  auto array = LLVM::LLVMArrayType::get(i64, 1);
+  auto descriptorType = LLVM::LLVMStructType::getLiteral(
+      context, {pointerType, pointerType, i64, array, array});
+  auto constant = [&](int64_t value) -> Value {
+    return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(value));
+  };
+  int64_t bytes = std::max(1u, element.getIntOrFloatBitWidth() / 8);
+  Value descriptor = LLVM::PoisonOp::create(b, loc, descriptorType);
+  descriptor = LLVM::InsertValueOp::create(b, loc, descriptor, start,
+                                           ArrayRef<int64_t>{0});
+  descriptor = LLVM::InsertValueOp::create(b, loc, descriptor, start,
+                                           ArrayRef<int64_t>{1});
+  descriptor = LLVM::InsertValueOp::create(b, loc, descriptor, constant(0),
+                                           ArrayRef<int64_t>{2});
+  descriptor = LLVM::InsertValueOp::create(
+      b, loc, descriptor, constant(std::numeric_limits<int64_t>::max() / bytes),
+      ArrayRef<int64_t>{3, 0});
+  descriptor = LLVM::InsertValueOp::create(b, loc, descriptor, constant(1),
+                                           ArrayRef<int64_t>{4, 0});
+  auto type = MemRefType::get({ShapedType::kDynamic}, element);
+  return UnrealizedConversionCastOp::create(b, loc, type, descriptor)
+      .getResult(0);
 }
 
 Value KernelLowering::addressOf(Value root, Value offset) {

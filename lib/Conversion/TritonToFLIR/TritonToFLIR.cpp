@@ -209,6 +209,12 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
           })
           .Case([&](tt::PtrToIntOp cast) { return lowerPtrToInt(cast); })
           .Case([&](tt::IntToPtrOp cast) {
+            if (Value root = addressMemRef(cast)) {
+              map.map(cast.getResult(),
+                      arith::ConstantIndexOp::create(b, loc, 0));
+              roots[cast.getResult()] = root;
+              return success();
+            }
             Value address = arith::IndexCastUIOp::create(
                 b, loc, convertType(cast.getType()), map.lookup(cast.getSrc()));
             map.map(cast.getResult(), address);

@@ -291,3 +291,24 @@ tt.func @fp8_rtz(%x: tensor<8xf32>) -> tensor<8xf8E5M2> {
   %y = tt.fp_to_fp %x, rounding = rtz : tensor<8xf32> -> tensor<8xf8E5M2>
   tt.return %y : tensor<8xf8E5M2>
 }
+
+// -----
+
+// A scalar pointer made from an integer, used only by address arithmetic
+// and accesses, is a memref at that address (its LLVM descriptor built by
+// hand): its loads are views and copies, as an argument's are.
+// CHECK-LABEL: func.func @scalar_int_to_ptr
+// CHECK: %[[START:.*]] = llvm.inttoptr %arg0 : i64 to !llvm.ptr
+// CHECK: llvm.insertvalue %[[START]], %{{.*}}[0]
+// CHECK: llvm.insertvalue %[[START]], %{{.*}}[1]
+// CHECK: %[[ROOT:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<?xf32>
+// CHECK: memref.reinterpret_cast %[[ROOT]]
+// CHECK-NOT: llvm.load
+tt.func @scalar_int_to_ptr(%a: i64) -> tensor<4xf32> {
+  %p = tt.int_to_ptr %a : i64 -> !tt.ptr<f32>
+  %s = tt.splat %p : !tt.ptr<f32> -> tensor<4x!tt.ptr<f32>>
+  %r = tt.make_range {end = 4 : i32, start = 0 : i32} : tensor<4xi32>
+  %q = tt.addptr %s, %r : tensor<4x!tt.ptr<f32>>, tensor<4xi32>
+  %v = tt.load %q : tensor<4x!tt.ptr<f32>>
+  tt.return %v : tensor<4xf32>
+}
