@@ -453,6 +453,57 @@ def test_a_pointer_made_from_one_integer_is_accessed_like_an_argument(tmp_path, 
 
 
 @triton.jit
+def _grouped_dot(table_ptr, b_ptr, c_ptr, K: tl.constexpr, BM: tl.constexpr, BK: tl.constexpr):
+    # A grouped matmul: each group's A found through the table, its
+    # pointers advanced by the loop.
+    g = tl.program_id(0)
+    rm = tl.arange(0, BM)
+    rk = tl.arange(0, BK)
+    a_ptrs = tl.load(table_ptr + g).to(tl.pointer_type(tl.float32))
+    a_ptrs = a_ptrs + rm[:, None] * K + rk[None, :]
+    b_ptrs = b_ptr + rk[:, None] * BM + rm[None, :]
+    acc = tl.zeros((BM, BM), tl.float32)
+    for _ in range(0, K, BK):
+        acc += tl.dot(tl.load(a_ptrs), tl.load(b_ptrs))
+        a_ptrs += BK
+        b_ptrs += BK * BM
+    tl.store(c_ptr + g * BM * BM + rm[:, None] * BM + rm[None, :], acc)
+
+
+@triton.jit
+def _walk_a_list(next_ptr, out_ptr, STEPS: tl.constexpr):
+    # Each step's pointer is made from an integer read through the last
+    # one: a loop that replaces its pointer, taken element by element.
+    p = tl.load(next_ptr).to(tl.pointer_type(tl.int64))
+    for i in range(STEPS):
+        tl.store(out_ptr + i, tl.load(p + 1))
+        p = tl.load(p).to(tl.pointer_type(tl.int64))
+
+
+def test_pointers_made_from_integers_carried_by_loops(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLAGTREE_CPU_DUMP", str(tmp_path))
+    groups, bm, k = 3, 16, 64
+    a = [torch.randn(bm, k) for _ in range(groups)]
+    b = torch.randn(k, bm)
+    c = torch.empty(groups, bm, bm)
+    table = torch.tensor([t.data_ptr() for t in a], dtype=torch.int64)
+    _grouped_dot[(groups,)](table, b, c, K=k, BM=bm, BK=16)
+    for g in range(groups):
+        torch.testing.assert_close(c[g], a[g] @ b, rtol=1e-5, atol=1e-4)
+    lowered = (tmp_path / "_grouped_dot.passes.mlir").read_text().split("// -----//")[1]
+    assert "llvm.load" not in lowered, "advanced by the loop, still a memref"
+    # A list of nodes (next address, value): the loop replaces its pointer.
+    nodes = torch.zeros(4, 2, dtype=torch.int64)
+    for i in range(4):
+        nodes[i, 0] = nodes[(i + 1) % 4].data_ptr()
+        nodes[i, 1] = 10 * i
+    start = torch.tensor([nodes[0].data_ptr()], dtype=torch.int64)
+    out = torch.zeros(6, dtype=torch.int64)
+    _walk_a_list[(1,)](start, out, STEPS=6)
+    assert torch.equal(out, torch.tensor([0, 10, 20, 30, 0, 10]))
+
+
+@triton.jit
 def _atomics_through_addresses(addresses_ptr, old_ptr, n, N: tl.constexpr):
     offs = tl.arange(0, N)
     mask = offs < n

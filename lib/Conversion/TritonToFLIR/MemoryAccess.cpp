@@ -181,13 +181,47 @@ Value KernelLowering::addressSpaceRoot(bool fromArgument) {
   return root;
 }
 
+/// Whether `pointer` is `origin` after address arithmetic and shape ops.
+static bool derivesFrom(Value pointer, Value origin) {
+  while (pointer != origin) {
+    Operation *def = pointer.getDefiningOp();
+    if (auto add = dyn_cast_or_null<tt::AddPtrOp>(def))
+      pointer = add.getPtr();
+    else if (def && isShapeOp(def))
+      pointer = def->getOperand(0);
+    else
+      return false;
+  }
+  return true;
+}
+
 /// Whether every use of `pointer`, and of the pointers derived from it, is
-/// address arithmetic, a shape op, a memory access through it or its
-/// conversion to an integer: no select, cast, loop or branch, which could
-/// mix it with a pointer of another root.
+/// address arithmetic, a shape op, a memory access through it, its
+/// conversion to an integer, or a loop that carries it forward (advanced
+/// from its own value at each iteration): no select, cast or branch, and
+/// no loop, that could mix it with a pointer of another root.
 static bool onlyStructuredUses(Value pointer) {
   for (OpOperand &use : pointer.getUses()) {
     Operation *user = use.getOwner();
+    if (auto loop = dyn_cast<scf::ForOp>(user)) {
+      if (use.getOperandNumber() < loop.getNumControlOperands())
+        return false;
+      unsigned i = use.getOperandNumber() - loop.getNumControlOperands();
+      Value carried = loop.getRegionIterArg(i);
+      if (!derivesFrom(loop.getYieldedValues()[i], carried) ||
+          !onlyStructuredUses(carried) ||
+          !onlyStructuredUses(loop.getResult(i)))
+        return false;
+      continue;
+    }
+    if (isa<scf::YieldOp>(user)) {
+      // Only the pointer a loop carries, advanced from itself.
+      auto loop = dyn_cast<scf::ForOp>(user->getParentOp());
+      if (!loop || !derivesFrom(use.get(),
+                                loop.getRegionIterArg(use.getOperandNumber())))
+        return false;
+      continue;
+    }
     if (isa<tt::LoadOp, tt::StoreOp, tt::AtomicRMWOp, tt::AtomicCASOp>(user)) {
       if (use.getOperandNumber() != 0)
         return false;
