@@ -922,6 +922,43 @@ def test_where_pointers_masked_accesses_and_atomics(which):
     assert cnt.tolist() == [int((src[:n] > 0).sum()), int((src[:n] <= 0).sum())]
 
 
+@triton.jit
+def where_pointers_cas_kernel(a_ptr, b_ptr, old_ptr, first_ptr, which, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    # Per element: even lanes compare-and-swap in a, odd ones in b.
+    target = tl.where(offs % 2 == 0, a_ptr + offs, b_ptr + offs)
+    tl.store(old_ptr + offs, tl.atomic_cas(target, tl.zeros((N,), tl.int32), offs + 100))
+    # A scalar choice.
+    tl.store(first_ptr, tl.atomic_cas(tl.where(which == 0, a_ptr, b_ptr), 100, -1))
+
+
+def test_where_pointers_atomic_cas():
+    """A compare-and-swap through a choice between pointers into different
+    tensors touches only the pointer each element chose."""
+    N = 16
+    a = torch.zeros(N, dtype=torch.int32)
+    b = torch.zeros(N, dtype=torch.int32)
+    a[4] = 9  # no swap there
+    b[5] = 9  # nor there
+    old = torch.full((N,), -7, dtype=torch.int32)
+    first = torch.zeros(1, dtype=torch.int32)
+    where_pointers_cas_kernel[(1,)](a, b, old, first, 0, N=N)
+    offs = torch.arange(N, dtype=torch.int32)
+    even = offs % 2 == 0
+    chosen_before = torch.where(
+        even, torch.zeros(N, dtype=torch.int32), torch.zeros(N, dtype=torch.int32)
+    )
+    chosen_before[4], chosen_before[5] = 9, 9
+    assert torch.equal(old, chosen_before)
+    want_a = torch.where(even, offs + 100, torch.zeros(N, dtype=torch.int32))
+    want_b = torch.where(~even, offs + 100, torch.zeros(N, dtype=torch.int32))
+    want_a[4], want_b[5] = 9, 9
+    # The scalar compare-and-swap then found a[0] == 100 and stored -1.
+    assert first.item() == 100
+    want_a[0] = -1
+    assert torch.equal(a, want_a) and torch.equal(b, want_b)
+
+
 SCALE: tl.constexpr = tl.constexpr(3)
 
 

@@ -10,7 +10,9 @@
 //
 // Address arithmetic and shape ops apply to both sides (and to `c` when it
 // is a tensor). Each element is still read or written through exactly the
-// pointer it selected, and a masked-off side touches no memory. Pointers
+// pointer it selected, and a masked-off side touches no memory. A
+// compare-and-swap, which has no mask, goes through the address chosen
+// between both pointers' addresses instead. Pointers
 // made from integers are plain addresses: a select between two of them
 // stays a select.
 //
@@ -104,6 +106,9 @@ public:
       } else if (auto rmw = dyn_cast<tt::AtomicRMWOp>(user)) {
         if (rmw.getPtr() == select.getResult())
           splitAtomic(b, loc, rmw);
+      } else if (auto cas = dyn_cast<tt::AtomicCASOp>(user)) {
+        if (cas.getPtr() == select.getResult())
+          selectAddresses(b, loc, cas);
       }
     }
     if (select->use_empty())
@@ -199,6 +204,24 @@ private:
         arith::SelectOp::create(b, loc, select.getCondition(), a, c)
             .getResult());
     rmw.erase();
+  }
+
+  /// A compare-and-swap has no mask to split it with: it goes through the
+  /// address chosen between both pointers' addresses (an address pointer,
+  /// accessed element by element), so each lane still touches only the
+  /// pointer it selected.
+  void selectAddresses(OpBuilder &b, Location loc, tt::AtomicCASOp cas) {
+    Type pointerType = select.getType();
+    Type i64 = b.getI64Type();
+    Type addressType = flir::typeLike(pointerType, i64);
+    auto address = [&](Value pointer) -> Value {
+      return tt::PtrToIntOp::create(b, loc, addressType, pointer);
+    };
+    Value chosen = arith::SelectOp::create(b, loc, select.getCondition(),
+                                           address(select.getTrueValue()),
+                                           address(select.getFalseValue()));
+    cas.getPtrMutable().assign(
+        tt::IntToPtrOp::create(b, loc, pointerType, chosen));
   }
 
   arith::SelectOp select;
