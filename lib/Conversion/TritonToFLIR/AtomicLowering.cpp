@@ -83,9 +83,7 @@ static Value compareExchangeLoop(OpBuilder &b, Location loc, Value root,
   auto pointerType = LLVM::LLVMPointerType::get(b.getContext());
   Value pointer;
   if (byAddress) {
-    Value address =
-        arith::IndexCastUIOp::create(b, loc, b.getI64Type(), offset);
-    pointer = LLVM::IntToPtrOp::create(b, loc, pointerType, address);
+    pointer = addressPointer(b, loc, offset);
   } else {
     Type stored = cast<MemRefType>(root.getType()).getElementType();
     Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, root);

@@ -21,6 +21,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <algorithm>
+
 namespace flagtree::flir {
 
 /// value[i0, .., in] = base + sum_d strides[d] * i_d, all in `index`.
@@ -53,6 +55,16 @@ inline bool isShapeOp(mlir::Operation *op) {
                    flagtree::tt::ExpandDimsOp, flagtree::tt::ReshapeOp,
                    flagtree::tt::TransOp>(op);
 }
+
+/// Bytes one `element` takes in memory, and its natural alignment: a byte
+/// at least (i1 is stored as i8).
+inline unsigned elementBytes(mlir::Type element) {
+  return std::max(1u, element.getIntOrFloatBitWidth() / 8);
+}
+
+/// The address `offset` (bytes, `index`) as an LLVM pointer.
+mlir::Value addressPointer(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value offset);
 
 /// `element` in the shape of `like`: `element` itself for a scalar `like`,
 /// `like`'s shape of `element` for a shaped one.

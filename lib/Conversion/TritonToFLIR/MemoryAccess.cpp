@@ -263,7 +263,7 @@ Value KernelLowering::addressMemRef(tt::IntToPtrOp cast) {
   auto constant = [&](int64_t value) -> Value {
     return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(value));
   };
-  int64_t bytes = std::max(1u, element.getIntOrFloatBitWidth() / 8);
+  int64_t bytes = elementBytes(element);
   Value descriptor = LLVM::PoisonOp::create(b, loc, descriptorType);
   descriptor = LLVM::InsertValueOp::create(b, loc, descriptor, start,
                                            ArrayRef<int64_t>{0});
@@ -286,7 +286,7 @@ Value KernelLowering::addressOf(Value root, Value offset) {
   // the root's base address plus the root's own offset and that offset,
   // in bytes of the root's element type.
   auto memref = cast<MemRefType>(root.getType());
-  int64_t bytes = memref.getElementType().getIntOrFloatBitWidth() / 8;
+  int64_t bytes = elementBytes(memref.getElementType());
   auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, root);
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, root);
   auto splat = [&](Value scalar) -> Value {
@@ -302,24 +302,19 @@ Value KernelLowering::addressOf(Value root, Value offset) {
   return arith::AddIOp::create(b, loc, splat(base), scaled);
 }
 
-/// The address `offset` (bytes, `index`) as an LLVM pointer.
-static Value addressPointer(OpBuilder &nb, Location l, Value offset) {
-  Value address = arith::IndexCastUIOp::create(nb, l, nb.getI64Type(), offset);
+Value flir::addressPointer(OpBuilder &b, Location loc, Value offset) {
+  Value address = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), offset);
   return LLVM::IntToPtrOp::create(
-      nb, l, LLVM::LLVMPointerType::get(nb.getContext()), address);
-}
-
-/// The alignment of a `type` element: its size (GPUs need no less).
-static unsigned naturalAlignment(Type type) {
-  return std::max(1u, type.getIntOrFloatBitWidth() / 8);
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
 }
 
 Value KernelLowering::loadElement(OpBuilder &nb, Location l, Value root,
                                   Value offset, Type type) {
   if (!isAddress(root))
     return memref::LoadOp::create(nb, l, root, offset);
+  // Aligned to its size, as GPUs need too.
   auto load = LLVM::LoadOp::create(nb, l, type, addressPointer(nb, l, offset),
-                                   naturalAlignment(type));
+                                   elementBytes(type));
   if (root == castAddressRoot)
     load->setAttr(kCastAccessAttr, nb.getUnitAttr());
   return load;
@@ -333,7 +328,7 @@ void KernelLowering::storeElement(OpBuilder &nb, Location l, Value value,
   }
   auto store =
       LLVM::StoreOp::create(nb, l, value, addressPointer(nb, l, offset),
-                            naturalAlignment(value.getType()));
+                            elementBytes(value.getType()));
   if (root == castAddressRoot)
     store->setAttr(kCastAccessAttr, nb.getUnitAttr());
 }

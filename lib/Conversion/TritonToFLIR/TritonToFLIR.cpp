@@ -143,10 +143,8 @@ LogicalResult KernelLowering::lowerOp(Operation *op) {
               Type stored = storageType(pointeeOf(add.getType()));
               offset = arith::MulIOp::create(
                   b, loc, offset,
-                  constantLike(
-                      b, loc,
-                      b.getIndexAttr(stored.getIntOrFloatBitWidth() / 8),
-                      offset.getType()));
+                  constantLike(b, loc, b.getIndexAttr(elementBytes(stored)),
+                               offset.getType()));
             }
             Value sum =
                 arith::AddIOp::create(b, loc, map.lookup(add.getPtr()), offset);

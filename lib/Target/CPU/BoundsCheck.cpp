@@ -100,12 +100,24 @@ private:
     return argument;
   }
 
-  /// Bytes of one element of `memref`.
-  static int64_t elementBytes(Value memref) {
-    Type element = cast<MemRefType>(memref.getType()).getElementType();
+  /// Bytes of one `element`.
+  static int64_t bytesOf(Type element) {
     if (element.isIndex())
       return 8;
     return std::max<int64_t>(1, (element.getIntOrFloatBitWidth() + 7) / 8);
+  }
+
+  /// Bytes of one element of `memref`.
+  static int64_t elementBytes(Value memref) {
+    return bytesOf(cast<MemRefType>(memref.getType()).getElementType());
+  }
+
+  /// What a failed check reports: `file:line:col: out-of-bounds load` (or
+  /// store).
+  static std::string siteText(Location loc, bool store) {
+    std::string position = sourcePosition(loc);
+    return (position.empty() ? "<unknown>" : position) + ": out-of-bounds " +
+           (store ? "store" : "load");
   }
 
   /// The argument's extent in elements around its pointer, computed once
@@ -223,11 +235,7 @@ private:
     Value inside = arith::AndIOp::create(b, loc, aboveStart, belowEnd);
     Value fine = arith::OrIOp::create(b, loc, inside, empty);
 
-    std::string what;
-    llvm::raw_string_ostream os(what);
-    std::string position = sourcePosition(loc);
-    os << (position.empty() ? "<unknown>" : position) << ": out-of-bounds "
-       << (writes(op) ? "store" : "load");
+    std::string what = siteText(loc, writes(op));
     auto check = scf::IfOp::create(b, loc, fine, /*withElseRegion=*/true);
     OpBuilder elseBuilder = check.getElseBodyBuilder();
     Value site = siteString(elseBuilder, loc, what);
@@ -258,16 +266,12 @@ private:
     OpBuilder b(op);
     Location loc = op->getLoc();
     Type i64 = b.getI64Type();
-    std::string what;
-    llvm::raw_string_ostream os(what);
-    std::string position = sourcePosition(loc);
-    os << (position.empty() ? "<unknown>" : position) << ": out-of-bounds "
-       << (isa<LLVM::StoreOp>(op) ? "store" : "load");
     Value address = LLVM::PtrToIntOp::create(b, loc, i64, pointer);
-    Value bytes = arith::ConstantIntOp::create(
-        b, loc, i64, (type.getIntOrFloatBitWidth() + 7) / 8);
-    func::CallOp::create(b, loc, kCheckAddress, TypeRange{},
-                         ValueRange{siteString(b, loc, what), address, bytes});
+    Value bytes = arith::ConstantIntOp::create(b, loc, i64, bytesOf(type));
+    func::CallOp::create(
+        b, loc, kCheckAddress, TypeRange{},
+        ValueRange{siteString(b, loc, siteText(loc, isa<LLVM::StoreOp>(op))),
+                   address, bytes});
   }
 
   func::FuncOp kernel;

@@ -183,54 +183,60 @@ struct CPUVectorizeLinalg
     if (reductions.empty() ||
         llvm::any_of(reductions, [&](unsigned d) { return ranges[d] != 1; }))
       return;
+    // Each operand viewed without the dimensions those loops index (all of
+    // size 1), through a rank-reducing subview; the maps without them.
+    // Checked for every operand before anything is built.
+    llvm::SmallBitVector unit(op.getNumLoops());
+    for (unsigned d : reductions)
+      unit.set(d);
+    struct Reduced {
+      SmallVector<int64_t> dropped, shape;
+    };
+    SmallVector<Reduced> reduced;
+    SmallVector<AffineMap> maps;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      auto type = dyn_cast<MemRefType>(operand.get().getType());
+      if (!type || !type.hasStaticShape() || !map.isProjectedPermutation())
+        return;
+      Reduced &r = reduced.emplace_back();
+      for (unsigned result = 0; result < map.getNumResults(); ++result) {
+        if (unit.test(map.getDimPosition(result)))
+          r.dropped.push_back(result);
+        else
+          r.shape.push_back(type.getDimSize(result));
+      }
+      maps.push_back(compressDims(map.dropResults(r.dropped), unit));
+    }
     rewriter.setInsertionPoint(tile);
     auto generic = dyn_cast<linalg::GenericOp>(tile);
     if (!generic) {
       FailureOr<linalg::GenericOp> made =
-          linalg::generalizeNamedOp(rewriter, cast<linalg::LinalgOp>(tile));
+          linalg::generalizeNamedOp(rewriter, op);
       if (failed(made))
         return;
       generic = *made;
     }
-    // Each operand viewed without the dimensions those loops index (all of
-    // size 1), through rank-reducing subviews; the maps without them.
-    llvm::SmallBitVector unit(generic.getNumLoops());
-    for (unsigned d : reductions)
-      unit.set(d);
     Location loc = generic.getLoc();
     SmallVector<Value> operands;
-    SmallVector<AffineMap> maps;
-    for (OpOperand &operand : generic->getOpOperands()) {
-      AffineMap map = generic.getMatchingIndexingMap(&operand);
-      auto type = dyn_cast<MemRefType>(operand.get().getType());
-      if (!type || !map.isProjectedPermutation())
-        return;
-      SmallVector<int64_t> dropped, shape;
-      for (unsigned r = 0; r < map.getNumResults(); ++r) {
-        if (unit.test(map.getDimPosition(r)))
-          dropped.push_back(r);
-        else
-          shape.push_back(type.getDimSize(r));
-      }
-      SmallVector<OpFoldResult> offsets(type.getRank(),
-                                        rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> strides(type.getRank(),
-                                        rewriter.getIndexAttr(1));
-      SmallVector<OpFoldResult> sizes;
-      for (int64_t size : type.getShape()) {
-        if (ShapedType::isDynamic(size))
-          return;
-        sizes.push_back(rewriter.getIndexAttr(size));
-      }
+    for (auto [operand, r] : llvm::zip(generic->getOpOperands(), reduced)) {
       Value view = operand.get();
-      if (!dropped.empty()) {
-        MemRefType reduced = memref::SubViewOp::inferRankReducedResultType(
-            shape, type, offsets, sizes, strides);
-        view = memref::SubViewOp::create(rewriter, loc, reduced, view, offsets,
+      if (!r.dropped.empty()) {
+        auto type = cast<MemRefType>(view.getType());
+        SmallVector<OpFoldResult> offsets(type.getRank(),
+                                          rewriter.getIndexAttr(0));
+        SmallVector<OpFoldResult> strides(type.getRank(),
+                                          rewriter.getIndexAttr(1));
+        SmallVector<OpFoldResult> sizes = llvm::map_to_vector(
+            type.getShape(), [&](int64_t size) -> OpFoldResult {
+              return rewriter.getIndexAttr(size);
+            });
+        MemRefType viewType = memref::SubViewOp::inferRankReducedResultType(
+            r.shape, type, offsets, sizes, strides);
+        view = memref::SubViewOp::create(rewriter, loc, viewType, view, offsets,
                                          sizes, strides);
       }
       operands.push_back(view);
-      maps.push_back(compressDims(map.dropResults(dropped), unit));
     }
     SmallVector<utils::IteratorType> iterators(generic.getNumLoops() -
                                                    reductions.size(),

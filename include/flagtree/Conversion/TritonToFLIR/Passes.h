@@ -21,7 +21,8 @@ namespace flagtree {
 /// Marks an LLVM load or store that the lowering made through a pointer
 /// cast from a kernel argument's to an element type of another width: it
 /// reads or writes the argument's memory by address, which the
-/// bounds-checked mode cannot check (that mode rejects such kernels).
+/// bounds-checked mode checks against the spans of the pointer arguments'
+/// tensors.
 inline constexpr llvm::StringLiteral kCastAccessAttr = "flir.cast_access";
 
 #define GEN_PASS_DECL
