@@ -173,6 +173,40 @@ def test_a_pointer_cast_to_another_width_is_checked_by_address() -> None:
 
 
 @triton.jit
+def _halves_into_first(x_ptr, y_ptr, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    halves = x_ptr.to(tl.pointer_type(tl.int16))
+    tl.store(halves + offs, tl.load(y_ptr + offs))  # the half copy
+
+
+def test_a_cast_pointer_is_checked_against_its_own_argument() -> None:
+    # The tensors lie back to back in one buffer: bytes past the first one
+    # are the second's, and still outside the tensor the pointer came from.
+    storage = torch.zeros(128, dtype=torch.uint8)
+    first, second = storage[:60], storage[60:124].view(torch.int32)
+    second.copy_(torch.arange(16, dtype=torch.int32))
+    with pytest.raises(CPUOutOfBoundsError, match="cast from pointer argument `x_ptr`") as error:
+        _words_of_bytes[(1,)](first, second, N=16)
+    assert f"test_cpu_bounds.py:{_line_of(_words_of_bytes, 'the word read')}:" in str(error.value)
+    assert "out-of-bounds load of 4 bytes" in str(error.value)
+    assert torch.equal(second, torch.arange(16, dtype=torch.int32))  # nothing stored
+    # A write of 32 int16 into 15 floats (60 bytes), from the tensor that
+    # follows them: it stops before the first half past them, which is the
+    # source's, and leaves it as it was.
+    storage = torch.zeros(32)
+    first, source = storage[:15], storage[15:].view(torch.int16)
+    source.copy_(torch.arange(34, dtype=torch.int16))
+    with pytest.raises(CPUOutOfBoundsError, match="out-of-bounds store of 2 bytes") as error:
+        _halves_into_first[(1,)](first, source, N=32)
+    assert "cast from pointer argument `x_ptr`" in str(error.value)
+    assert f"test_cpu_bounds.py:{_line_of(_halves_into_first, 'the half copy')}:" in str(
+        error.value
+    )
+    assert torch.equal(source, torch.arange(34, dtype=torch.int16))
+    assert torch.equal(first.view(torch.int16), torch.arange(30, dtype=torch.int16))
+
+
+@triton.jit
 def _count_words(bytes_ptr, N: tl.constexpr):
     offs = tl.arange(0, N)
     words = bytes_ptr.to(tl.pointer_type(tl.int32))

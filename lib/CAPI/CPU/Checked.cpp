@@ -44,24 +44,32 @@ int64_t flagtreeExtentAfter(int64_t argument) { return extent(argument, 1); }
   failProgram(std::move(message), AssertionFailure::kOutOfBounds);
 }
 
-/// Called before each access by address: leaves the program, without
-/// performing the access, when its `bytes` bytes at `address` lie in no
-/// pointer argument's tensor.
-void flagtreeCheckAddress(const char *what, int64_t address, int64_t bytes) {
+/// Called before each access by address through a pointer cast from
+/// argument `argument`'s: leaves the program, without performing the
+/// access, when its `bytes` bytes at `address` lie outside that argument's
+/// tensor.
+void flagtreeCheckAddress(const char *what, int64_t address, int64_t bytes,
+                          int64_t argument) {
   CheckedExtents *extents = current;
-  if (!extents || extents->spans.empty())
+  if (!extents || argument < 0 ||
+      static_cast<size_t>(argument) >= extents->spans.size() ||
+      !extents->spans[argument])
     return;
+  auto [start, end] = *extents->spans[argument];
   auto first = static_cast<uintptr_t>(address);
   auto last = first + static_cast<uintptr_t>(bytes);
-  for (auto [start, end] : extents->spans)
-    if (start <= first && last <= end)
-      return;
+  if (start <= first && first <= last && last <= end)
+    return;
   std::string message;
   llvm::raw_string_ostream os(message);
   os << what << " of " << bytes << " bytes at address 0x";
   os.write_hex(first);
-  os << ", through a pointer cast to an element type of another width: "
-        "they lie in no pointer argument's tensor";
+  os << ", through a pointer cast from pointer argument #" << argument
+     << " to an element type of another width, whose tensor spans [0x";
+  os.write_hex(start);
+  os << ", 0x";
+  os.write_hex(end);
+  os << ")";
   os.flush();
   failProgram(std::move(message), AssertionFailure::kOutOfBounds);
 }
@@ -69,18 +77,14 @@ void flagtreeCheckAddress(const char *what, int64_t address, int64_t bytes) {
 } // namespace
 
 void CheckedExtents::addPointer(size_t argument, const void *pointer) {
-  if (unknown || !bytes || argument >= numArguments)
+  if (!bytes || argument >= numArguments)
     return;
   int64_t before = bytes[2 * argument], after = bytes[2 * argument + 1];
-  if (before < 0 || after < 0) {
-    // One tensor not known: no address can be called outside them all.
-    unknown = true;
-    spans.clear();
-    return;
-  }
+  if (before < 0 || after < 0)
+    return; // Not known: nothing through it is out of bounds.
   auto at = reinterpret_cast<uintptr_t>(pointer);
-  spans.emplace_back(at - static_cast<uintptr_t>(before),
-                     at + static_cast<uintptr_t>(after));
+  spans[argument] = std::make_pair(at - static_cast<uintptr_t>(before),
+                                   at + static_cast<uintptr_t>(after));
 }
 
 CheckedExtents *flagtree::cpu::currentExtents() { return current; }

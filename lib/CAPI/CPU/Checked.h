@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -26,19 +27,17 @@ struct CheckedExtents {
   /// (negative when unknown: nothing is then out of bounds).
   const int64_t *bytes = nullptr;
   size_t numArguments = 0;
-  /// The addresses [first, last) of each pointer argument's tensor, for
-  /// accesses by address (through a pointer cast to another width); empty
-  /// when some pointer argument's extent is unknown (nothing is then out
-  /// of bounds).
-  std::vector<std::pair<uintptr_t, uintptr_t>> spans;
+  /// The addresses [first, last) of each pointer argument's tensor, by
+  /// argument number, for accesses by address (through a pointer cast to
+  /// another width); empty where the extent is unknown (nothing is then
+  /// out of bounds) and for other arguments.
+  std::vector<std::optional<std::pair<uintptr_t, uintptr_t>>> spans;
 
   CheckedExtents(const int64_t *bytes, size_t numArguments)
-      : bytes(bytes), numArguments(numArguments) {}
+      : bytes(bytes), numArguments(numArguments), spans(numArguments) {}
+
   /// Records pointer argument `argument`, whose data pointer is `pointer`.
   void addPointer(size_t argument, const void *pointer);
-
-private:
-  bool unknown = false;
 };
 
 /// What the programs running on this thread check against (null: nothing).

@@ -48,9 +48,14 @@ LogicalResult KernelLowering::lowerPointerBitcast(tt::BitcastOp op) {
   if (storageType(from).getIntOrFloatBitWidth() !=
       storageType(to).getIntOrFloatBitWidth()) {
     // Another width: the pointer becomes its address, accessed element by
-    // element (the argument's memref holds elements of the old width).
+    // element (the argument's memref holds elements of the old width). A
+    // memref at an address made from an integer is no argument: its casts
+    // are addresses like it.
     map.map(op.getResult(), addressOf(root, map.lookup(op.getSrc())));
-    roots[op.getResult()] = addressSpaceRoot(/*fromArgument=*/true);
+    auto argument = dyn_cast<BlockArgument>(root);
+    roots[op.getResult()] = argument && argument.getOwner() == &target.front()
+                                ? castAddressRoot(argument)
+                                : addressSpaceRoot();
     return success();
   }
   map.map(op.getResult(), map.lookup(op.getSrc()));
@@ -73,12 +78,13 @@ LogicalResult KernelLowering::lowerPtrToInt(tt::PtrToIntOp op) {
 /// Atomically replaces `root[offset]` (read as `element`) by
 /// `combine(old)` with a compare-and-swap loop on its bits; returns `old`.
 /// With `byAddress`, `offset` is the element's address in bytes (a pointer
-/// taken as an address) and `root` is not used; with `castAccess` too, the
-/// first load carries kCastAccessAttr, for the bounds-checked mode.
+/// taken as an address) and `root` is not used; the first load then
+/// carries `castAccess` (when set) as kCastAccessAttr, for the
+/// bounds-checked mode.
 static Value compareExchangeLoop(OpBuilder &b, Location loc, Value root,
                                  Value offset, Type element,
                                  function_ref<Value(Value)> combine,
-                                 bool byAddress, bool castAccess) {
+                                 bool byAddress, IntegerAttr castAccess) {
   Type bits = b.getIntegerType(element.getIntOrFloatBitWidth());
   auto pointerType = LLVM::LLVMPointerType::get(b.getContext());
   Value pointer;
@@ -101,7 +107,7 @@ static Value compareExchangeLoop(OpBuilder &b, Location loc, Value root,
                                       /*isInvariantGroup=*/false,
                                       LLVM::AtomicOrdering::monotonic);
   if (castAccess)
-    initial->setAttr(flagtree::kCastAccessAttr, b.getUnitAttr());
+    initial->setAttr(flagtree::kCastAccessAttr, castAccess);
   auto loop =
       scf::WhileOp::create(b, loc, TypeRange{bits}, initial.getResult());
   Block *before = b.createBlock(&loop.getBefore(), {}, {bits}, {loc});
@@ -142,7 +148,7 @@ LogicalResult KernelLowering::lowerAtomic(
   // to an element type of another width), every kind takes the
   // compare-and-swap loop on the address.
   bool byAddress = isAddress(root);
-  bool castAccess = root == castAddressRoot;
+  IntegerAttr castAccess = castAccessOf(root);
   Type element = pointeeOf(pointer.getType());
   if (byAddress || cast<MemRefType>(root.getType()).getElementType() != element)
     simple.reset();

@@ -247,15 +247,21 @@ private:
                           mlir::Type type);
   void storeElement(mlir::OpBuilder &nb, mlir::Location l, mlir::Value value,
                     mlir::Value root, mlir::Value offset);
-  /// The root of every pointer made from an integer (`tt.int_to_ptr`), or
-  /// (`fromArgument`) cast from an argument's pointer to an element type of
-  /// another width: such a pointer is its address in bytes, and it is read
-  /// and written element by element (an access through the second kind
-  /// carries `kCastAccessAttr`). Placeholders made on first use, erased after
-  /// the lowering (nothing may use them).
-  mlir::Value addressSpaceRoot(bool fromArgument = false);
+  /// The root of every pointer made from an integer (`tt.int_to_ptr`): such
+  /// a pointer is its address in bytes, and it is read and written element
+  /// by element. A placeholder made on first use, erased after the lowering
+  /// (nothing may use it).
+  mlir::Value addressSpaceRoot();
+  /// The root of the pointers cast from `argument`'s (a memref argument of
+  /// the target) to an element type of another width: addresses too, whose
+  /// accesses carry `kCastAccessAttr` with the argument's number. One
+  /// placeholder per argument, like addressSpaceRoot's.
+  mlir::Value castAddressRoot(mlir::BlockArgument argument);
+  /// `kCastAccessAttr`'s value for an access through `root`: the number of
+  /// the argument it was cast from, or null when it was not.
+  mlir::IntegerAttr castAccessOf(mlir::Value root);
   bool isAddress(mlir::Value root) const {
-    return root && (root == addressRoot || root == castAddressRoot);
+    return root && (root == addressRoot || castArguments.count(root));
   }
   /// A scalar pointer made from an integer whose uses are all structured
   /// (address arithmetic, shape ops, loads, stores, atomics, `ptr_to_int`),
@@ -275,7 +281,9 @@ private:
   mlir::IRMapping map;
   /// The memref argument every pointer value (of the source) points into.
   llvm::DenseMap<mlir::Value, mlir::Value> roots;
-  mlir::Value addressRoot, castAddressRoot;
+  mlir::Value addressRoot;
+  /// castAddressRoot's placeholders, and the argument each stands for.
+  llvm::DenseMap<mlir::Value, unsigned> castArguments;
   llvm::DenseMap<mlir::Value, AffineOffsets> affine;
   llvm::DenseMap<mlir::Value, MaskBounds> masks;
   /// Program-id and grid-size arguments of the target function.

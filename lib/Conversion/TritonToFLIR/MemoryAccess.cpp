@@ -170,15 +170,35 @@ static Value uniformValue(Value other, IRMapping &map, OpBuilder &b,
   return Value();
 }
 
-Value KernelLowering::addressSpaceRoot(bool fromArgument) {
-  Value &root = fromArgument ? castAddressRoot : addressRoot;
-  if (!root) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&target.getBody().front());
-    auto type = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
-    root = ub::PoisonOp::create(b, loc, type);
-  }
+/// A placeholder root at the start of `function`.
+static Value placeholderRoot(OpBuilder &b, Location loc,
+                             func::FuncOp function) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&function.getBody().front());
+  auto type = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+  return ub::PoisonOp::create(b, loc, type);
+}
+
+Value KernelLowering::addressSpaceRoot() {
+  if (!addressRoot)
+    addressRoot = placeholderRoot(b, loc, target);
+  return addressRoot;
+}
+
+Value KernelLowering::castAddressRoot(BlockArgument argument) {
+  for (auto [root, number] : castArguments)
+    if (number == argument.getArgNumber())
+      return root;
+  Value root = placeholderRoot(b, loc, target);
+  castArguments[root] = argument.getArgNumber();
   return root;
+}
+
+IntegerAttr KernelLowering::castAccessOf(Value root) {
+  auto found = castArguments.find(root);
+  if (found == castArguments.end())
+    return {};
+  return b.getI64IntegerAttr(found->second);
 }
 
 /// Whether `pointer` is `origin` after address arithmetic and shape ops.
@@ -315,8 +335,8 @@ Value KernelLowering::loadElement(OpBuilder &nb, Location l, Value root,
   // Aligned to its size, as GPUs need too.
   auto load = LLVM::LoadOp::create(nb, l, type, addressPointer(nb, l, offset),
                                    elementBytes(type));
-  if (root == castAddressRoot)
-    load->setAttr(kCastAccessAttr, nb.getUnitAttr());
+  if (IntegerAttr argument = castAccessOf(root))
+    load->setAttr(kCastAccessAttr, argument);
   return load;
 }
 
@@ -329,8 +349,8 @@ void KernelLowering::storeElement(OpBuilder &nb, Location l, Value value,
   auto store =
       LLVM::StoreOp::create(nb, l, value, addressPointer(nb, l, offset),
                             elementBytes(value.getType()));
-  if (root == castAddressRoot)
-    store->setAttr(kCastAccessAttr, nb.getUnitAttr());
+  if (IntegerAttr argument = castAccessOf(root))
+    store->setAttr(kCastAccessAttr, argument);
 }
 
 Value KernelLowering::gather(tt::LoadOp op, Value root) {

@@ -77,9 +77,12 @@ LogicalResult KernelLowering::run() {
   for (Operation &op : from)
     if (failed(lowerOp(&op)))
       return failure();
-  for (Value placeholder : {addressRoot, castAddressRoot}) {
-    if (!placeholder)
-      continue;
+  SmallVector<Value> placeholders;
+  if (addressRoot)
+    placeholders.push_back(addressRoot);
+  for (auto [root, argument] : castArguments)
+    placeholders.push_back(root);
+  for (Value placeholder : placeholders) {
     // A placeholder only: every access through it became an LLVM access.
     if (!placeholder.use_empty())
       return source.emitError()

@@ -56,7 +56,7 @@ void declareRuntime(ModuleOp module) {
   declare(kExtentBefore, {i64}, {i64});
   declare(kExtentAfter, {i64}, {i64});
   declare(kOutOfBounds, {ptr, i64, i64, i64, i64, i64}, {});
-  declare(kCheckAddress, {ptr, i64, i64}, {});
+  declare(kCheckAddress, {ptr, i64, i64, i64}, {});
 }
 
 /// Checks the accesses of one kernel function.
@@ -65,7 +65,7 @@ public:
   KernelChecker(func::FuncOp kernel, ModuleOp module)
       : kernel(kernel), module(module) {}
 
-  void run() {
+  LogicalResult run() {
     SmallVector<Operation *> accesses, byAddress;
     kernel.walk([&](Operation *op) {
       if (argumentOf(op))
@@ -76,7 +76,9 @@ public:
     for (Operation *op : accesses)
       check(op);
     for (Operation *op : byAddress)
-      checkAddress(op);
+      if (failed(checkAddress(op)))
+        return failure();
+    return success();
   }
 
 private:
@@ -248,10 +250,15 @@ private:
   }
 
   /// An access by address into an argument (through a pointer cast to an
-  /// element type of another width) has no memref to check against: its
-  /// bytes must lie within some pointer argument's tensor, which the run
-  /// time checks.
-  void checkAddress(Operation *op) {
+  /// element type of another width) has no memref to check against: the
+  /// run time checks that its bytes lie within the tensor of the argument
+  /// its kCastAccessAttr names.
+  LogicalResult checkAddress(Operation *op) {
+    auto argument = op->getAttrOfType<IntegerAttr>(flagtree::kCastAccessAttr);
+    if (!argument)
+      return op->emitError() << "'" << flagtree::kCastAccessAttr
+                             << "' must be the number of the argument the "
+                                "access's pointer was cast from";
     Value pointer;
     Type type;
     if (auto load = dyn_cast<LLVM::LoadOp>(op)) {
@@ -261,17 +268,19 @@ private:
       pointer = store.getAddr();
       type = store.getValue().getType();
     } else {
-      return;
+      return success();
     }
     OpBuilder b(op);
     Location loc = op->getLoc();
     Type i64 = b.getI64Type();
     Value address = LLVM::PtrToIntOp::create(b, loc, i64, pointer);
     Value bytes = arith::ConstantIntOp::create(b, loc, i64, bytesOf(type));
+    Value number = arith::ConstantIntOp::create(b, loc, i64, argument.getInt());
     func::CallOp::create(
         b, loc, kCheckAddress, TypeRange{},
         ValueRange{siteString(b, loc, siteText(loc, isa<LLVM::StoreOp>(op))),
-                   address, bytes});
+                   address, bytes, number});
+    return success();
   }
 
   func::FuncOp kernel;
@@ -292,7 +301,8 @@ struct CPUBoundsCheckPass
       return;
     declareRuntime(module);
     for (func::FuncOp kernel : kernels)
-      KernelChecker(kernel, module).run();
+      if (failed(KernelChecker(kernel, module).run()))
+        return signalPassFailure();
   }
 };
 

@@ -72,14 +72,14 @@ tt.func @cas(%p: !tt.ptr<i32>, %c: i32, %v: i32) -> i32 {
 
 // An atomic through a pointer cast to an element type of another width is
 // made by address: a compare-and-swap loop on the argument's base address
-// plus the offset in bytes, whose first load is marked for the
-// bounds-checked mode.
+// plus the offset in bytes, whose first load is marked, with the number of
+// the argument it was cast from, for the bounds-checked mode.
 // CHECK-LABEL: func.func @atomic_through_wider_bitcast
 // CHECK-SAME: (%[[P:[^:]*]]: memref<?xf32>, %[[X:[^:]*]]: i64
 // CHECK: %[[BASE:.*]] = memref.extract_aligned_pointer_as_index %[[P]]
 // CHECK: %[[WORD:.*]] = arith.index_castui %{{.*}} : index to i64
 // CHECK: %[[PTR:.*]] = llvm.inttoptr %[[WORD]] : i64 to !llvm.ptr
-// CHECK: %[[FIRST:.*]] = llvm.load %[[PTR]] atomic monotonic {alignment = 8 : i64, flir.cast_access} : !llvm.ptr -> i64
+// CHECK: %[[FIRST:.*]] = llvm.load %[[PTR]] atomic monotonic {alignment = 8 : i64, flir.cast_access = 0 : i64} : !llvm.ptr -> i64
 // CHECK: scf.while (%[[SEEN:.*]] = %[[FIRST]]) : (i64) -> i64
 // CHECK: %[[SUM:.*]] = arith.addi %[[SEEN]], %[[X]] : i64
 // CHECK: llvm.cmpxchg %[[PTR]], %[[SEEN]], %[[SUM]] acq_rel monotonic

@@ -20,9 +20,9 @@ namespace flagtree {
 
 /// Marks an LLVM load or store that the lowering made through a pointer
 /// cast from a kernel argument's to an element type of another width: it
-/// reads or writes the argument's memory by address, which the
-/// bounds-checked mode checks against the spans of the pointer arguments'
-/// tensors.
+/// reads or writes the argument's memory by address. Its value is the
+/// argument's number (an i64): the bounds-checked mode checks the access
+/// against that argument's tensor.
 inline constexpr llvm::StringLiteral kCastAccessAttr = "flir.cast_access";
 
 #define GEN_PASS_DECL

@@ -348,11 +348,10 @@ def CPUBoundsCheck : Pass<"flagtree-cpu-bounds-check", "::mlir::ModuleOp"> {
     (compare-and-swap loops) are not checked.
 
     An access by address into an argument (an `llvm.load` / `llvm.store`
-    marked `flir.cast_access`: through a pointer cast to an element type of
-    another width) has no memref to compare with. Before it,
-    `flagtree_cpu_check_address` checks that its bytes lie within some
-    pointer argument's tensor (not necessarily the one the pointer came
-    from), and stops the program as above when they do not.
+    marked `flir.cast_access = N`: through a pointer cast from argument N's
+    to an element type of another width) has no memref to compare with.
+    Before it, `flagtree_cpu_check_address` checks that its bytes lie within
+    argument N's tensor, and stops the program as above when they do not.
 
     Before:
 
