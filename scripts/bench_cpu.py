@@ -1,8 +1,10 @@
 """CPU-lane benchmark: flagtree's CPU lane vs torch on this machine, side by
 side in one process (interleaved rounds, median), plus each kernel's compile
 time. Usage: .venv/bin/python scripts/bench_cpu.py [--rounds N] [--threads N]
-[--out FILE.md]; --threads gives both sides that many threads (default: torch's
-default and the CPU lane's, one per core).
+[--only TEXT] [--out FILE.md]; --threads gives both sides that many threads
+(default: torch's default and the CPU lane's, one per core); --only runs the
+kernels whose name contains TEXT. Within a round the side that goes first
+alternates.
 """
 
 from __future__ import annotations
@@ -123,8 +125,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--only", default="")
     parser.add_argument("--out")
     args = parser.parse_args()
+    chosen = {name: make for name, make in BENCHES.items() if args.only in name}
+    if not chosen:
+        parser.error(f"--only {args.only!r} names none of: {', '.join(BENCHES)}")
     if args.threads > 0:
         torch.set_num_threads(args.threads)
         os.environ["FLAGTREE_CPU_THREADS"] = str(args.threads)
@@ -137,20 +143,26 @@ def main() -> int:
         "| per-round range | GFLOP/s flagtree / torch | correct |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for name, make in BENCHES.items():
+    for name, make in chosen.items():
         ours, theirs, check = make()
         start = time.perf_counter()
         ours()  # compiles (a fresh cache: the whole pipeline, JIT included)
         compile_s = time.perf_counter() - start
         correct = bool(check())
         ours_ms, theirs_ms = [], []
-        for _ in range(args.rounds):
-            ours_ms.append(do_bench(ours, warmup=3, rep=30))
-            theirs_ms.append(do_bench(theirs, warmup=3, rep=30))
+        for round_ in range(args.rounds):
+            # Alternating which side goes first keeps any effect of the
+            # order (a core still awake from the last call, say) off the ratio.
+            if round_ % 2:
+                theirs_ms.append(do_bench(theirs, warmup=3, rep=30))
+                ours_ms.append(do_bench(ours, warmup=3, rep=30))
+            else:
+                ours_ms.append(do_bench(ours, warmup=3, rep=30))
+                theirs_ms.append(do_bench(theirs, warmup=3, rep=30))
         o, t = statistics.median(ours_ms), statistics.median(theirs_ms)
         # Each round's ratio (its two timings were taken back to back): the
         # spread says how far the median ratio can be trusted.
-        ratios = [theirs / ours for ours, theirs in zip(ours_ms, theirs_ms)]
+        ratios = [theirs / ours for ours, theirs in zip(ours_ms, theirs_ms, strict=True)]
         flops = FLOPS.get(name)
         rate = f"{flops / o / 1e6:.1f} / {flops / t / 1e6:.1f}" if flops else "-"
         rows.append(
