@@ -7,6 +7,9 @@ torch CPU tensors and compares with torch.
 
 from __future__ import annotations
 
+import os
+import select
+import signal
 import time
 
 import pytest
@@ -170,6 +173,43 @@ def test_vector_add_masked(cpu, num_threads):
     kernel((triton.cdiv(n, 128),), x, y, out, n, num_threads=num_threads)
     torch.testing.assert_close(out[:n], x + y, rtol=0, atol=0)
     assert torch.all(out[n:] == 7.0)
+
+
+def test_a_forked_child_launches_on_threads_of_its_own(cpu):
+    # The parent's workers are not in the child: its first launch on several
+    # threads must start a pool of its own (and not wait on the parent's).
+    kernel = compile_cpu(
+        cpu, "vector_add", add_kernel,
+        {"x_ptr": F32, "y_ptr": F32, "out_ptr": F32, "n": "i32", "BLOCK": "constexpr"},
+        {"BLOCK": 128},
+    )  # fmt: skip
+    n = 128 * 64
+    x, y = torch.randn(n), torch.randn(n)
+    out = torch.zeros(n)
+    kernel((64,), x, y, out, n, num_threads=2)  # the parent's workers start
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        status = 1
+        try:
+            out.zero_()
+            kernel((64,), x, y, out, n, num_threads=2)
+            status = 0 if torch.equal(out, x + y) else 2
+        finally:
+            os.write(writer, bytes([status]))
+            os._exit(0)
+    os.close(writer)
+    try:
+        with os.fdopen(reader, "rb") as pipe:
+            ready, _, _ = select.select([pipe], [], [], 60)
+            assert ready, "the child's launch did not return"
+            assert pipe.read(1) == b"\x00"
+    finally:
+        os.kill(child, signal.SIGKILL)  # a child that exited is only reaped
+        os.waitpid(child, 0)
+    out.zero_()
+    kernel((64,), x, y, out, n, num_threads=2)  # and the parent's still work
+    assert torch.equal(out, x + y)
 
 
 # 100 columns: the masked rows are copied into a padded tile; 128: the

@@ -36,6 +36,8 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
@@ -419,6 +421,7 @@ public:
   ProgramFrame(const flagtree_cpu_kernel &kernel, void **args,
                const uint32_t grid[3]) {
     descriptors.resize(kernel.slots.size());
+    packed.reserve(5 * kernel.slots.size() + std::size(values));
     for (auto [i, slot] : llvm::enumerate(kernel.slots)) {
       if (!slot.pointer) {
         packed.push_back(args[i]);
@@ -455,9 +458,10 @@ private:
     int64_t size = INT64_MAX;
     int64_t stride = 1;
   };
-  std::vector<Descriptor> descriptors;
+  // Inline for the usual kernel: a launch allocates nothing.
+  llvm::SmallVector<Descriptor, 8> descriptors;
   int32_t values[6] = {0, 0, 0, 0, 0, 0};
-  std::vector<void *> packed;
+  llvm::SmallVector<void *, 48> packed;
 };
 
 } // namespace
@@ -492,9 +496,19 @@ public:
     static std::mutex creation;
     static WorkerPool *pool = nullptr;
     std::lock_guard<std::mutex> lock(creation);
-    if (!pool || pool->owner != getpid())
+    if (!pool || pool->owner != processId())
       pool = new WorkerPool();
     return *pool;
+  }
+
+  /// getpid(), kept up to date across fork() instead of asked of the
+  /// kernel at every launch.
+  static pid_t processId() {
+    static std::atomic<pid_t> id = [] {
+      pthread_atfork(nullptr, nullptr, [] { id.store(getpid()); });
+      return getpid();
+    }();
+    return id.load(std::memory_order_relaxed);
   }
 
   /// Runs `work(0)` on the calling thread and `work(i + 1)` on worker i for
@@ -502,7 +516,7 @@ public:
   /// returned. `work` must return once no work is left, so that a worker
   /// joining late finds none. A worker keeps its number from launch to
   /// launch, so that work handed out by number stays on one core.
-  void run(unsigned threads, const std::function<void(unsigned)> &work) {
+  void run(unsigned threads, llvm::function_ref<void(unsigned)> work) {
     std::lock_guard<std::mutex> launch(launchMutex);
     unsigned helpers = threads - 1;
     auto started = Clock::now();
@@ -521,7 +535,7 @@ public:
         unsigned index = workers.size();
         workers.emplace_back([this, index] { workerMain(index); });
       }
-      job = &work;
+      job = work;
       wanted.store(helpers);
       open.store(true);
       generation.fetch_add(1);
@@ -543,7 +557,7 @@ private:
   using Clock = std::chrono::steady_clock;
   static constexpr Clock::duration kMinSpin = std::chrono::microseconds(50);
 
-  WorkerPool() : owner(getpid()) {}
+  WorkerPool() : owner(processId()) {}
 
   /// The longest a worker spins between launches: FLAGTREE_CPU_SPIN_US
   /// microseconds when set (0 and up), else 10 ms.
@@ -593,7 +607,7 @@ private:
       seen = generation.load();
       joined.fetch_add(1);
       if (open.load() && index < wanted.load())
-        (*job)(index + 1);
+        job(index + 1);
       if (joined.fetch_sub(1) == 1) {
         // Under the mutex: a caller that found a worker inside and is
         // about to sleep cannot miss this notification.
@@ -608,7 +622,7 @@ private:
   std::mutex mutex;
   std::condition_variable wake, done;
   std::vector<std::thread> workers;
-  const std::function<void(unsigned)> *job = nullptr;
+  llvm::function_ref<void(unsigned)> job;
   std::atomic<uint64_t> generation{0};
   std::atomic<unsigned> wanted{0};
   std::atomic<bool> open{false};
@@ -754,12 +768,19 @@ int launchGrid(flagtree_cpu_kernel *kernel, void **args, uint32_t grid_x,
     std::atomic<uint64_t> next;
     uint64_t end;
   };
-  std::vector<Share> shares(workers);
+  // On the stack for the usual thread counts: a launch allocates nothing.
+  Share inlineShares[4];
+  std::unique_ptr<Share[]> heapShares;
+  Share *shares = inlineShares;
+  if (workers > std::size(inlineShares)) {
+    heapShares = std::make_unique<Share[]>(workers);
+    shares = heapShares.get();
+  }
   for (uint64_t t = 0; t < workers; ++t) {
     shares[t].next.store(programs * t / workers, std::memory_order_relaxed);
     shares[t].end = programs * (t + 1) / workers;
   }
-  std::function<void(unsigned)> work = [&](unsigned self) {
+  auto work = [&](unsigned self) {
     ProgramFrame frame(*kernel, args, grid);
     // What this thread's programs check their accesses against.
     flagtree::cpu::CheckedExtents *outer = flagtree::cpu::currentExtents();
