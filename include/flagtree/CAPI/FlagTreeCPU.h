@@ -35,6 +35,31 @@ FLAGTREE_CPU_EXPORT int flagtree_cpu_compile(const char *ttir, size_t length,
                                              flagtree_cpu_kernel **kernel,
                                              char **diagnostics);
 
+/// The native object code of a kernel flagtree_cpu_compile made, for a
+/// cache of compiled kernels: `*size` bytes owned by the kernel, or NULL
+/// (size 0) when it keeps none (a kernel instrumented for a sanitizer, or
+/// one loaded by flagtree_cpu_load).
+FLAGTREE_CPU_EXPORT const void *
+flagtree_cpu_object(const flagtree_cpu_kernel *kernel, size_t *size);
+
+/// Makes a kernel as flagtree_cpu_compile does, but takes its machine code
+/// from `object`: what flagtree_cpu_object gave for the same `ttir` and
+/// `options`, with the same library, host CPU and settings (see
+/// flagtree_cpu_code_identity; callers key their cache by it). The TTIR is
+/// only parsed, for the kernel's signature (and lowered later, should a
+/// launch need the streaming copy). Returns 1 with diagnostics when the
+/// object does not load; the caller then compiles.
+FLAGTREE_CPU_EXPORT int
+flagtree_cpu_load(const char *ttir, size_t length, const char *source_name,
+                  const char *options, const void *object, size_t object_size,
+                  flagtree_cpu_kernel **kernel, char **diagnostics);
+
+/// What a kernel's machine code depends on besides its TTIR and options:
+/// this library's build, the host CPU and its features, and the settings
+/// read when a kernel compiles. Empty when the build cannot be identified
+/// (then no object code may be reused). Owned by the library.
+FLAGTREE_CPU_EXPORT const char *flagtree_cpu_code_identity(void);
+
 /// The kernel's arguments in Triton's signature spelling, comma-separated,
 /// e.g. `*fp32,*fp32,i32`. Owned by the kernel.
 FLAGTREE_CPU_EXPORT const char *

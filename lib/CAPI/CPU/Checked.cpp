@@ -93,18 +93,23 @@ void flagtree::cpu::setCurrentExtents(CheckedExtents *extents) {
   current = extents;
 }
 
+llvm::orc::SymbolMap
+flagtree::cpu::checkedRuntimeSymbols(llvm::orc::MangleAndInterner &interner) {
+  llvm::orc::SymbolMap symbols;
+  auto add = [&](const char *name, auto *function) {
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                               llvm::JITSymbolFlags::Exported};
+  };
+  add("flagtree_cpu_extent_before", &flagtreeExtentBefore);
+  add("flagtree_cpu_extent_after", &flagtreeExtentAfter);
+  add("flagtree_cpu_out_of_bounds", &flagtreeOutOfBounds);
+  add("flagtree_cpu_check_address", &flagtreeCheckAddress);
+  return symbols;
+}
+
 void flagtree::cpu::registerCheckedRuntime(mlir::ExecutionEngine &engine) {
   engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    auto add = [&](const char *name, auto *function) {
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
-                                 llvm::JITSymbolFlags::Exported};
-    };
-    add("flagtree_cpu_extent_before", &flagtreeExtentBefore);
-    add("flagtree_cpu_extent_after", &flagtreeExtentAfter);
-    add("flagtree_cpu_out_of_bounds", &flagtreeOutOfBounds);
-    add("flagtree_cpu_check_address", &flagtreeCheckAddress);
-    return symbols;
+    return checkedRuntimeSymbols(interner);
   });
 }
 

@@ -12,6 +12,8 @@
 #define FLAGTREE_LIB_CAPI_CPU_CHECKED_H
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +45,10 @@ struct CheckedExtents {
 /// What the programs running on this thread check against (null: nothing).
 CheckedExtents *currentExtents();
 void setCurrentExtents(CheckedExtents *extents);
+
+/// The functions the checks call, by their names in JIT-compiled code.
+llvm::orc::SymbolMap
+checkedRuntimeSymbols(llvm::orc::MangleAndInterner &interner);
 
 /// Makes the functions the checks call resolvable by code JIT-compiled in
 /// `engine`.

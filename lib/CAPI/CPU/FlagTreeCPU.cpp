@@ -38,9 +38,18 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
+#include "llvm/ExecutionEngine/SectionMemoryManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
 #include <array>
@@ -58,6 +67,9 @@
 #include <thread>
 #include <vector>
 
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <unistd.h>
 
 using namespace mlir;
@@ -89,8 +101,14 @@ struct EngineRecipe {
 /// stream, and compiling the copy with the kernel doubled the time LLVM
 /// spends on each.
 struct StreamingCopy {
-  /// The kernel's LLVM-dialect module, until the copy is compiled.
+  /// The kernel's LLVM-dialect module, until the copy is compiled; for a
+  /// kernel loaded from its object code (flagtree_cpu_load), its TTIR
+  /// module, which the copy's compilation first lowers.
   OwningOpRef<ModuleOp> source;
+  /// For a TTIR `source`: the target it is lowered for, and that target's
+  /// option text.
+  std::optional<flagtree::TargetDescription> target;
+  std::string targetSpec;
   EngineRecipe recipe;
   std::once_flag compiled;
   std::unique_ptr<ExecutionEngine> engine;
@@ -102,7 +120,12 @@ struct StreamingCopy {
 
 struct flagtree_cpu_kernel {
   std::unique_ptr<MLIRContext> context;
+  /// What holds the kernel's machine code: the engine that compiled it, or
+  /// the JIT that linked its object code (flagtree_cpu_load).
   std::unique_ptr<ExecutionEngine> engine;
+  std::unique_ptr<llvm::orc::LLJIT> loaded;
+  /// The kernel's object code, for flagtree_cpu_object (compiled kernels).
+  std::string object;
   void (*entry)(void **) = nullptr;
   /// The copy with non-temporal stores, or null when none can run. After
   /// `context`: its module lives in that context.
@@ -227,6 +250,9 @@ createEngine(ModuleOp module, const EngineRecipe &recipe,
   ExecutionEngineOptions options;
   options.transformer = transform;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  // Kept for flagtree_cpu_object (the object of a kernel instrumented for
+  // a sanitizer is not: its constructors only run from IR).
+  options.enableObjectDump = recipe.sanitizer.empty();
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();
@@ -238,13 +264,79 @@ createEngine(ModuleOp module, const EngineRecipe &recipe,
   return std::move(*engine);
 }
 
+/// The object code `engine` compiled for its module (after the lookup that
+/// generated it), through a temporary file: the engine hands it out no
+/// other way.
+llvm::Expected<std::string> objectOf(ExecutionEngine &engine) {
+  llvm::SmallString<128> path;
+  if (std::error_code error =
+          llvm::sys::fs::createTemporaryFile("flagtree-kernel", "o", path))
+    return llvm::createStringError(
+        error, "cannot make a temporary file for the kernel's object code");
+  llvm::FileRemover remover(path);
+  engine.dumpToObjectFile(path);
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer || (*buffer)->getBufferSize() == 0)
+    return llvm::createStringError("the kernel's object code was not kept");
+  return (*buffer)->getBuffer().str();
+}
+
+/// A JIT that links `object` (what objectOf gave for kernel `name`) as the
+/// engine that compiled it would have: the same runtime helpers (and the
+/// bounds checks' with `checked`), the process's symbols for the rest.
+/// Returns it with the kernel's packed entry point.
+llvm::Expected<std::pair<std::unique_ptr<llvm::orc::LLJIT>, void (*)(void **)>>
+loadObject(llvm::StringRef object, llvm::StringRef name, bool checked) {
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  auto jit =
+      llvm::orc::LLJITBuilder()
+          .setJITTargetMachineBuilder(std::move(*machineBuilder))
+          .setObjectLinkingLayerCreator(
+              [](llvm::orc::ExecutionSession &session)
+                  -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
+                return std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
+                    session, [](const llvm::MemoryBuffer &) {
+                      return std::make_unique<llvm::SectionMemoryManager>();
+                    });
+              })
+          .create();
+  if (!jit)
+    return jit.takeError();
+  llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process)
+    return process.takeError();
+  main.addGenerator(std::move(*process));
+  llvm::orc::MangleAndInterner interner((*jit)->getExecutionSession(),
+                                        (*jit)->getDataLayout());
+  if (llvm::Error error = main.define(llvm::orc::absoluteSymbols(
+          flagtree::cpu::jitRuntimeSymbols(interner))))
+    return std::move(error);
+  if (checked)
+    if (llvm::Error error = main.define(llvm::orc::absoluteSymbols(
+            flagtree::cpu::checkedRuntimeSymbols(interner))))
+      return std::move(error);
+  if (llvm::Error error = (*jit)->addObjectFile(
+          llvm::MemoryBuffer::getMemBufferCopy(object, name.str() + ".o")))
+    return std::move(error);
+  // The packed wrapper ExecutionEngine adds to every function.
+  auto address = (*jit)->lookup(("_mlir_" + name).str());
+  if (!address)
+    return address.takeError();
+  auto entry = address->toPtr<void (*)(void **)>();
+  return std::make_pair(std::move(*jit), entry);
+}
+
 } // namespace
 
-extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
-                                    const char *source_name,
-                                    const char *options,
-                                    flagtree_cpu_kernel **kernel,
-                                    char **diagnostics) {
+/// flagtree_cpu_compile, or with `object`, flagtree_cpu_load.
+static int compileOrLoad(const char *ttir, size_t length,
+                         const char *source_name, const char *options,
+                         std::optional<llvm::StringRef> object,
+                         flagtree_cpu_kernel **kernel, char **diagnostics) {
   auto start = std::chrono::steady_clock::now();
   *kernel = nullptr;
   static bool initialized = [] {
@@ -309,6 +401,41 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
   if (!target) {
     diagStream << name << ": error: " << error << "\n";
     return fail();
+  }
+  if (object) {
+    llvm::Expected<std::string> sanitizer = flagtree::cpu::requestedSanitizer();
+    if (!sanitizer || !sanitizer->empty()) {
+      if (!sanitizer)
+        llvm::consumeError(sanitizer.takeError());
+      diagStream << name
+                 << ": error: object code is not loaded for a sanitizer; "
+                    "compile the kernel instead\n";
+      return fail();
+    }
+    EngineRecipe recipe;
+    recipe.checked = flagtree::cpu::boundsCheckRequested();
+    result->checked = recipe.checked;
+    auto loaded = loadObject(*object, result->name, recipe.checked);
+    if (!loaded) {
+      diagStream << name << ": error: cannot load the kernel's object code: "
+                 << llvm::toString(loaded.takeError()) << "\n";
+      return fail();
+    }
+    result->loaded = std::move(loaded->first);
+    result->entry = loaded->second;
+    if (result->streamThreshold && result->storedBytes > 0) {
+      result->stream = std::make_unique<StreamingCopy>();
+      result->stream->source = std::move(module);
+      result->stream->target = std::move(target);
+      result->stream->targetSpec = spec;
+      result->stream->recipe = recipe;
+    }
+    result->compileMs = std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    *diagnostics = copyString(diagStream.str());
+    *kernel = result.release();
+    return 0;
   }
   // FLAGTREE_CPU_DUMP=<dir> keeps, per kernel, the IR after every pass that
   // changed it (<name>.passes.mlir), the LLVM-dialect module (<name>.mlir)
@@ -390,12 +517,47 @@ extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
     return fail();
   }
   result->entry = *function;
+  if (recipe.sanitizer.empty()) {
+    llvm::Expected<std::string> object = objectOf(*result->engine);
+    if (!object) {
+      diagStream << name << ": error: " << llvm::toString(object.takeError())
+                 << "\n";
+      return fail();
+    }
+    result->object = std::move(*object);
+  }
   result->compileMs = std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - start)
                           .count();
   *diagnostics = copyString(diagStream.str());
   *kernel = result.release();
   return 0;
+}
+
+extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
+                                    const char *source_name,
+                                    const char *options,
+                                    flagtree_cpu_kernel **kernel,
+                                    char **diagnostics) {
+  return compileOrLoad(ttir, length, source_name, options, std::nullopt, kernel,
+                       diagnostics);
+}
+
+extern "C" int flagtree_cpu_load(const char *ttir, size_t length,
+                                 const char *source_name, const char *options,
+                                 const void *object, size_t object_size,
+                                 flagtree_cpu_kernel **kernel,
+                                 char **diagnostics) {
+  return compileOrLoad(
+      ttir, length, source_name, options,
+      llvm::StringRef(static_cast<const char *>(object), object_size), kernel,
+      diagnostics);
+}
+
+extern "C" const void *flagtree_cpu_object(const flagtree_cpu_kernel *kernel,
+                                           size_t *size) {
+  *size = kernel->object.size();
+  return kernel->object.empty() ? nullptr : kernel->object.data();
 }
 
 extern "C" const char *
@@ -671,6 +833,19 @@ void (*streamingEntry(const flagtree_cpu_kernel &kernel))(void **) {
   std::call_once(copy.compiled, [&] {
     ModuleOp module = *copy.source;
     std::string name = kernel.name + flagtree::cpu::kStreamSuffix.str();
+    if (copy.target) {
+      // A loaded kernel's TTIR: lowered as flagtree_cpu_compile lowers it.
+      PassManager pm(module.getContext());
+      flagtree::cpu::buildCPUPipeline(pm, *copy.target, copy.targetSpec,
+                                      copy.recipe.checked);
+      if (failed(pm.run(module))) {
+        llvm::errs() << "flagtree CPU lane: warning: " << kernel.name
+                     << ": its copy with streaming stores did not compile; "
+                        "launches use ordinary stores\n";
+        copy.source = nullptr;
+        return;
+      }
+    }
     flagtree::cpu::addStreamingCopy(
         module, kernel.name,
         llvm::map_to_vector(kernel.slots, [](const ArgumentSlot &slot) {
@@ -848,6 +1023,79 @@ extern "C" int flagtree_cpu_launch_checked(flagtree_cpu_kernel *kernel,
 
 extern "C" int flagtree_cpu_checked(const flagtree_cpu_kernel *kernel) {
   return kernel->checked ? 1 : 0;
+}
+
+namespace {
+
+/// The GNU build ID of the shared object holding this code, in hex; empty
+/// when it carries none.
+std::string buildId() {
+  Dl_info info;
+  if (!dladdr(reinterpret_cast<void *>(&flagtree_cpu_code_identity), &info))
+    return {};
+  struct Search {
+    uintptr_t base;
+    std::string id;
+  } search{reinterpret_cast<uintptr_t>(info.dli_fbase), {}};
+  dl_iterate_phdr(
+      [](dl_phdr_info *object, size_t, void *data) {
+        auto &search = *static_cast<Search *>(data);
+        if (object->dlpi_addr != search.base)
+          return 0;
+        for (int i = 0; i < object->dlpi_phnum; ++i) {
+          const ElfW(Phdr) &segment = object->dlpi_phdr[i];
+          if (segment.p_type != PT_NOTE)
+            continue;
+          auto *at = reinterpret_cast<const char *>(object->dlpi_addr +
+                                                    segment.p_vaddr);
+          const char *end = at + segment.p_memsz;
+          while (at + sizeof(ElfW(Nhdr)) <= end) {
+            auto *note = reinterpret_cast<const ElfW(Nhdr) *>(at);
+            const char *name = at + sizeof(ElfW(Nhdr));
+            const char *desc = name + llvm::alignTo(note->n_namesz, 4);
+            if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 &&
+                std::memcmp(name, "GNU", 4) == 0) {
+              search.id = llvm::toHex(llvm::StringRef(desc, note->n_descsz),
+                                      /*LowerCase=*/true);
+              return 1;
+            }
+            at = desc + llvm::alignTo(note->n_descsz, 4);
+          }
+        }
+        return 1;
+      },
+      &search);
+  return search.id;
+}
+
+} // namespace
+
+extern "C" const char *flagtree_cpu_code_identity(void) {
+  static const std::string fixed = [] {
+    std::string id = buildId();
+    if (id.empty())
+      return std::string();
+    llvm::SmallVector<std::string> features;
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      if (feature.getValue())
+        features.push_back(feature.getKey().str());
+    llvm::sort(features);
+    return "build=" + id + ";cpu=" + llvm::sys::getHostCPUName().str() +
+           ";features=" + llvm::join(features, ",");
+  }();
+  thread_local std::string identity;
+  if (fixed.empty())
+    return "";
+  llvm::Expected<std::string> sanitizer = flagtree::cpu::requestedSanitizer();
+  std::string sanitizerText = "?";
+  if (sanitizer)
+    sanitizerText = *sanitizer;
+  else
+    llvm::consumeError(sanitizer.takeError());
+  identity = fixed +
+             ";bounds=" + (flagtree::cpu::boundsCheckRequested() ? "1" : "0") +
+             ";sanitizer=" + sanitizerText;
+  return identity.c_str();
 }
 
 extern "C" void flagtree_cpu_free(flagtree_cpu_kernel *kernel) {

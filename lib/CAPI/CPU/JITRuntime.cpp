@@ -199,18 +199,23 @@ bool flagtree::cpu::runProgram(void (*entry)(void **), void **args,
   return true;
 }
 
+llvm::orc::SymbolMap
+flagtree::cpu::jitRuntimeSymbols(llvm::orc::MangleAndInterner &interner) {
+  llvm::orc::SymbolMap symbols;
+  auto add = [&](const char *name, auto *function) {
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                               llvm::JITSymbolFlags::Exported};
+  };
+  add("__truncsfbf2", &truncsfbf2);
+  add("__truncdfbf2", &truncdfbf2);
+  add("__truncdfhf2", &truncdfhf2);
+  add("flagtree_cpu_print", &print);
+  add("flagtree_cpu_assert_fail", &assertFail);
+  return symbols;
+}
+
 void flagtree::cpu::registerJITRuntime(mlir::ExecutionEngine &engine) {
   engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    auto add = [&](const char *name, auto *function) {
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
-                                 llvm::JITSymbolFlags::Exported};
-    };
-    add("__truncsfbf2", &truncsfbf2);
-    add("__truncdfbf2", &truncdfbf2);
-    add("__truncdfhf2", &truncdfhf2);
-    add("flagtree_cpu_print", &print);
-    add("flagtree_cpu_assert_fail", &assertFail);
-    return symbols;
+    return jitRuntimeSymbols(interner);
   });
 }

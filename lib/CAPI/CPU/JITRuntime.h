@@ -11,12 +11,17 @@
 #define FLAGTREE_LIB_CAPI_CPU_JITRUNTIME_H
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 
 #include <atomic>
 #include <mutex>
 #include <string>
 
 namespace flagtree::cpu {
+
+/// The runtime helpers, by their names in JIT-compiled code.
+llvm::orc::SymbolMap jitRuntimeSymbols(llvm::orc::MangleAndInterner &interner);
 
 /// Makes the runtime helpers resolvable by code JIT-compiled in `engine`;
 /// call before the first lookup.

@@ -4,6 +4,15 @@ The library compiles TTIR through FLIR to native code with an in-process
 JIT and runs a launch grid on a thread pool. Compiled kernels are kept per
 process, keyed by their TTIR text, so that a kernel compiled while Triton
 builds its cache entry is not compiled again when it is loaded.
+
+Across processes, each kernel's object code is kept in Triton's cache
+directory, next to Triton's own entries, keyed by its TTIR, its options
+and flagtree_cpu_code_identity (this library's build, the host CPU and its
+features, the settings kernels compile with): a later process links it
+instead of compiling the kernel again. An entry that does not verify or
+load is compiled again and replaced. ``FLAGTREE_CPU_OBJECT_CACHE=0`` turns
+this off; so do ``FLAGTREE_CPU_DUMP`` and ``FLAGTREE_CPU_TIMING``, which
+ask for what a compilation produces.
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import hashlib
+import json
 import os
 import re
 import threading
@@ -87,6 +97,21 @@ def _lib() -> ctypes.CDLL:
     lib.flagtree_cpu_free.argtypes = [ctypes.c_void_p]
     lib.flagtree_cpu_free_string.argtypes = [ctypes.c_void_p]
     lib.flagtree_cpu_evict_caches.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    lib.flagtree_cpu_object.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]
+    lib.flagtree_cpu_object.restype = ctypes.c_void_p
+    lib.flagtree_cpu_load.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+        ctypes.POINTER(ctypes.c_void_p),
+        ctypes.POINTER(ctypes.c_void_p),
+    ]
+    lib.flagtree_cpu_load.restype = ctypes.c_int
+    lib.flagtree_cpu_code_identity.argtypes = []
+    lib.flagtree_cpu_code_identity.restype = ctypes.c_char_p
     return lib
 
 
@@ -153,6 +178,8 @@ class CPUKernel:
         self.compile_ms = lib.flagtree_cpu_compile_ms(handle)
         #: Compiled with the run-time bounds checks (FLAGTREE_CPU_BOUNDS_CHECK).
         self.checked = bool(lib.flagtree_cpu_checked(handle))
+        #: Linked from object code another process compiled (the object cache).
+        self.from_object_cache = False
         self._converters = [self._converter(kind) for kind in self.signature]
 
     @staticmethod
@@ -253,8 +280,104 @@ _compiled: dict[str, CPUKernel] = {}
 _compiled_lock = threading.Lock()
 
 
+#: Names of a kernel's files in its object-cache entry.
+_OBJECT_FILE = "kernel.o"
+_OBJECT_META = "kernel.json"
+
+
+def _object_cache(text: str, options: str):
+    """The Triton cache manager of the object-cache entry for this kernel,
+    or None when object code is not to be reused here."""
+    if os.environ.get("FLAGTREE_CPU_OBJECT_CACHE", "1") == "0":
+        return None
+    if os.environ.get("FLAGTREE_CPU_DUMP") or os.environ.get("FLAGTREE_CPU_TIMING"):
+        return None
+    identity = (_lib().flagtree_cpu_code_identity() or b"").decode()
+    if not identity:
+        return None
+    try:
+        from triton.runtime.cache import get_cache_manager
+
+        key = hashlib.sha256(f"cpu-object\0{identity}\0{options}\0{text}".encode())
+        return get_cache_manager(key.hexdigest())
+    except Exception:  # noqa: BLE001 - no cache is never an error
+        return None
+
+
+def _diagnostics(lib, pointer: ctypes.c_void_p) -> str:
+    if not pointer.value:
+        return ""
+    message = ctypes.string_at(pointer.value).decode(errors="replace").strip()
+    lib.flagtree_cpu_free_string(pointer.value)
+    return message
+
+
+def _load_cached(cache, data: bytes, source_name: str, options: str):
+    """(handle, diagnostics) of the kernel linked from its cached object
+    code, or None when the entry is missing, does not verify or does not
+    load."""
+    try:
+        meta_path = cache.get_file(_OBJECT_META)
+        object_path = cache.get_file(_OBJECT_FILE)
+        if meta_path is None or object_path is None:
+            return None
+        with open(meta_path, encoding="utf-8") as f:
+            meta = json.load(f)
+        with open(object_path, "rb") as f:
+            code = f.read()
+        if hashlib.sha256(code).hexdigest() != meta["sha256"]:
+            return None
+        message = str(meta.get("diagnostics", ""))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    lib = _lib()
+    handle = ctypes.c_void_p()
+    diagnostics = ctypes.c_void_p()
+    status = lib.flagtree_cpu_load(
+        data,
+        len(data),
+        source_name.encode(),
+        options.encode(),
+        code,
+        len(code),
+        ctypes.byref(handle),
+        ctypes.byref(diagnostics),
+    )
+    _diagnostics(lib, diagnostics)
+    if status != 0 or not handle.value:
+        return None
+    return handle.value, message
+
+
+def _store_cached(cache, handle: int, message: str) -> None:
+    """Keeps the compiled kernel's object code (each file written whole,
+    then renamed into place by the cache manager)."""
+    size = ctypes.c_size_t()
+    address = _lib().flagtree_cpu_object(handle, ctypes.byref(size))
+    if not address or not size.value:
+        return
+    code = ctypes.string_at(address, size.value)
+    meta = {"sha256": hashlib.sha256(code).hexdigest(), "diagnostics": message}
+    try:
+        cache.put(code, _OBJECT_FILE, binary=True)
+        cache.put(json.dumps(meta), _OBJECT_META, binary=False)
+    except OSError:
+        pass  # a read-only or full cache directory: the kernel still runs
+
+
+def _report_hints(message: str) -> None:
+    # Hints the FLIR passes could not apply are reported as the stage
+    # reports the ones the lane ignores.
+    for line in message.splitlines():
+        if "hint '" in line and (": warning: " in line or ": remark: " in line):
+            from flagtree.hints.middle_end import warn_once
+
+            warn_once(line)
+
+
 def compile_ttir(text: str, source_name: str, options: str = "") -> CPUKernel:
-    """Compiles TTIR text (or returns the kernel compiled from it before).
+    """Compiles TTIR text (or returns the kernel compiled from it before, in
+    this process or, through the object cache, in another).
     ``options``: ``target=host`` (default) or ``target={...JSON...}``."""
     # The bounds-checked mode is read when a kernel compiles: part of the key.
     checked = "bounds_check" if bounds_check_requested() else ""
@@ -267,29 +390,29 @@ def compile_ttir(text: str, source_name: str, options: str = "") -> CPUKernel:
         return kernel
     lib = _lib()
     data = text.encode()
-    handle = ctypes.c_void_p()
-    diagnostics = ctypes.c_void_p()
-    status = lib.flagtree_cpu_compile(
-        data,
-        len(data),
-        source_name.encode(),
-        options.encode(),
-        ctypes.byref(handle),
-        ctypes.byref(diagnostics),
-    )
-    message = ""
-    if diagnostics.value:
-        message = ctypes.string_at(diagnostics.value).decode(errors="replace").strip()
-        lib.flagtree_cpu_free_string(diagnostics.value)
-    if status != 0 or not handle.value:
-        raise CPUCompileError(message or "the CPU lane failed to compile the kernel")
-    # Hints the FLIR passes could not apply are reported as the stage
-    # reports the ones the lane ignores.
-    for line in message.splitlines():
-        if "hint '" in line and (": warning: " in line or ": remark: " in line):
-            from flagtree.hints.middle_end import warn_once
-
-            warn_once(line)
-    kernel = CPUKernel(handle.value)
+    cache = _object_cache(text, options)
+    loaded = _load_cached(cache, data, source_name, options) if cache is not None else None
+    if loaded is not None:
+        handle_value, message = loaded
+    else:
+        handle = ctypes.c_void_p()
+        diagnostics = ctypes.c_void_p()
+        status = lib.flagtree_cpu_compile(
+            data,
+            len(data),
+            source_name.encode(),
+            options.encode(),
+            ctypes.byref(handle),
+            ctypes.byref(diagnostics),
+        )
+        message = _diagnostics(lib, diagnostics)
+        if status != 0 or not handle.value:
+            raise CPUCompileError(message or "the CPU lane failed to compile the kernel")
+        handle_value = handle.value
+        if cache is not None:
+            _store_cached(cache, handle_value, message)
+    _report_hints(message)
+    kernel = CPUKernel(handle_value)
+    kernel.from_object_cache = loaded is not None
     with _compiled_lock:
         return _compiled.setdefault(key, kernel)
