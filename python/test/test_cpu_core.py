@@ -159,13 +159,17 @@ def gather_kernel(x_ptr, idx_ptr, out_ptr, n, BLOCK: tl.constexpr):
 F32 = "*fp32"
 
 
-@pytest.mark.parametrize("num_threads", [1, 0])
-def test_vector_add_masked(cpu, num_threads):
-    kernel = compile_cpu(
+def _vector_add(cpu, block: int):
+    return compile_cpu(
         cpu, "vector_add", add_kernel,
         {"x_ptr": F32, "y_ptr": F32, "out_ptr": F32, "n": "i32", "BLOCK": "constexpr"},
-        {"BLOCK": 128},
+        {"BLOCK": block},
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("num_threads", [1, 0])
+def test_vector_add_masked(cpu, num_threads):
+    kernel = _vector_add(cpu, 128)
     assert kernel.signature == ["*fp32", "*fp32", "*fp32", "i32"]
     n = 1000  # not a multiple of the block: the last program is masked
     x, y = torch.randn(n), torch.randn(n)
@@ -178,11 +182,7 @@ def test_vector_add_masked(cpu, num_threads):
 def test_a_forked_child_launches_on_threads_of_its_own(cpu):
     # The parent's workers are not in the child: its first launch on several
     # threads must start a pool of its own (and not wait on the parent's).
-    kernel = compile_cpu(
-        cpu, "vector_add", add_kernel,
-        {"x_ptr": F32, "y_ptr": F32, "out_ptr": F32, "n": "i32", "BLOCK": "constexpr"},
-        {"BLOCK": 128},
-    )  # fmt: skip
+    kernel = _vector_add(cpu, 128)
     n = 128 * 64
     x, y = torch.randn(n), torch.randn(n)
     out = torch.zeros(n)
@@ -307,11 +307,7 @@ def test_unsupported_op_is_a_diagnostic(cpu):
 
 
 def test_launch_time_is_small(cpu):
-    kernel = compile_cpu(
-        cpu, "vector_add", add_kernel,
-        {"x_ptr": F32, "y_ptr": F32, "out_ptr": F32, "n": "i32", "BLOCK": "constexpr"},
-        {"BLOCK": 1024},
-    )  # fmt: skip
+    kernel = _vector_add(cpu, 1024)
     n = 1 << 20
     x, y, out = torch.randn(n), torch.randn(n), torch.empty(n)
     kernel((n // 1024,), x, y, out, n)

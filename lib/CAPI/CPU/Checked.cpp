@@ -95,16 +95,16 @@ void flagtree::cpu::setCurrentExtents(CheckedExtents *extents) {
 
 llvm::orc::SymbolMap
 flagtree::cpu::checkedRuntimeSymbols(llvm::orc::MangleAndInterner &interner) {
-  llvm::orc::SymbolMap symbols;
-  auto add = [&](const char *name, auto *function) {
-    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
-                               llvm::JITSymbolFlags::Exported};
-  };
-  add("flagtree_cpu_extent_before", &flagtreeExtentBefore);
-  add("flagtree_cpu_extent_after", &flagtreeExtentAfter);
-  add("flagtree_cpu_out_of_bounds", &flagtreeOutOfBounds);
-  add("flagtree_cpu_check_address", &flagtreeCheckAddress);
-  return symbols;
+  using llvm::orc::ExecutorAddr;
+  return exportedSymbols(interner,
+                         {{"flagtree_cpu_extent_before",
+                           ExecutorAddr::fromPtr(&flagtreeExtentBefore)},
+                          {"flagtree_cpu_extent_after",
+                           ExecutorAddr::fromPtr(&flagtreeExtentAfter)},
+                          {"flagtree_cpu_out_of_bounds",
+                           ExecutorAddr::fromPtr(&flagtreeOutOfBounds)},
+                          {"flagtree_cpu_check_address",
+                           ExecutorAddr::fromPtr(&flagtreeCheckAddress)}});
 }
 
 void flagtree::cpu::registerCheckedRuntime(mlir::ExecutionEngine &engine) {

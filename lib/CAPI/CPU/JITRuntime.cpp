@@ -199,19 +199,26 @@ bool flagtree::cpu::runProgram(void (*entry)(void **), void **args,
   return true;
 }
 
+llvm::orc::SymbolMap flagtree::cpu::exportedSymbols(
+    llvm::orc::MangleAndInterner &interner,
+    std::initializer_list<std::pair<const char *, llvm::orc::ExecutorAddr>>
+        functions) {
+  llvm::orc::SymbolMap symbols;
+  for (auto [name, address] : functions)
+    symbols[interner(name)] = {address, llvm::JITSymbolFlags::Exported};
+  return symbols;
+}
+
 llvm::orc::SymbolMap
 flagtree::cpu::jitRuntimeSymbols(llvm::orc::MangleAndInterner &interner) {
-  llvm::orc::SymbolMap symbols;
-  auto add = [&](const char *name, auto *function) {
-    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
-                               llvm::JITSymbolFlags::Exported};
-  };
-  add("__truncsfbf2", &truncsfbf2);
-  add("__truncdfbf2", &truncdfbf2);
-  add("__truncdfhf2", &truncdfhf2);
-  add("flagtree_cpu_print", &print);
-  add("flagtree_cpu_assert_fail", &assertFail);
-  return symbols;
+  using llvm::orc::ExecutorAddr;
+  return exportedSymbols(
+      interner,
+      {{"__truncsfbf2", ExecutorAddr::fromPtr(&truncsfbf2)},
+       {"__truncdfbf2", ExecutorAddr::fromPtr(&truncdfbf2)},
+       {"__truncdfhf2", ExecutorAddr::fromPtr(&truncdfhf2)},
+       {"flagtree_cpu_print", ExecutorAddr::fromPtr(&print)},
+       {"flagtree_cpu_assert_fail", ExecutorAddr::fromPtr(&assertFail)}});
 }
 
 void flagtree::cpu::registerJITRuntime(mlir::ExecutionEngine &engine) {

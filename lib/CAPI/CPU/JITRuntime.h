@@ -15,10 +15,18 @@
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 
 #include <atomic>
+#include <initializer_list>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace flagtree::cpu {
+
+/// `functions` (name, address), exported to JIT-compiled code.
+llvm::orc::SymbolMap exportedSymbols(
+    llvm::orc::MangleAndInterner &interner,
+    std::initializer_list<std::pair<const char *, llvm::orc::ExecutorAddr>>
+        functions);
 
 /// The runtime helpers, by their names in JIT-compiled code.
 llvm::orc::SymbolMap jitRuntimeSymbols(llvm::orc::MangleAndInterner &interner);
