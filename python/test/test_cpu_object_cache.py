@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -187,3 +190,39 @@ def test_the_code_identity_names_the_build_and_the_host(monkeypatch):
     assert identity.endswith(";bounds=0;sanitizer=")
     monkeypatch.setenv("FLAGTREE_CPU_BOUNDS_CHECK", "1")
     assert jit._lib().flagtree_cpu_code_identity().decode().endswith(";bounds=1;sanitizer=")
+
+
+_TWO_PROCESSES = """
+import torch, triton, triton.language as tl
+from flagtree.lanes.cpu import jit
+
+@triton.jit
+def gelu_rows(x_ptr, out_ptr, N: tl.constexpr):
+    offs = tl.program_id(0) * N + tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    g = 0.5 * x * (1.0 + tl.math.erf(x * 0.7071067811865476))
+    tl.store(out_ptr + offs, g / tl.sum(tl.exp(x), axis=0))
+
+x = torch.randn(8, 256)
+out = torch.empty_like(x)
+gelu_rows[(8,)](x, out, N=256)
+ref = torch.nn.functional.gelu(x) / torch.exp(x).sum(dim=1, keepdim=True)
+torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-6)
+print("cached" if any(k.from_object_cache for k in jit._compiled.values()) else "compiled")
+"""
+
+
+def test_a_second_process_links_and_runs_what_the_first_compiled(tmp_path):
+    # Real processes: the second links the object (libm's and the lane's
+    # own functions resolved afresh) and gets the same results.
+    script = tmp_path / "gelu_rows.py"  # Triton reads a kernel's source file
+    script.write_text(_TWO_PROCESSES)
+    env = dict(os.environ, TRITON_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("FLAGTREE_CPU_OBJECT_CACHE", None)
+    runs = [
+        subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert [run.stdout.split()[-1] for run in runs] == ["compiled", "cached"]
