@@ -47,6 +47,8 @@ def cache_dir(tmp_path, monkeypatch):
     nothing yet."""
     monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("FLAGTREE_CPU_OBJECT_CACHE", raising=False)
+    # Instrumented kernels keep no object (`make asan` sets this).
+    monkeypatch.delenv("FLAGTREE_CPU_SANITIZE", raising=False)
     monkeypatch.setattr(jit, "_compiled", {})
     return tmp_path
 
@@ -184,6 +186,7 @@ def test_settings_that_turn_the_cache_off(cache_dir, monkeypatch, axpy_ttir, set
 
 
 def test_the_code_identity_names_the_build_and_the_host(monkeypatch):
+    monkeypatch.delenv("FLAGTREE_CPU_SANITIZE", raising=False)
     identity = jit._lib().flagtree_cpu_code_identity().decode()
     assert identity.startswith("build=")
     assert ";cpu=" in identity and ";features=" in identity
@@ -218,7 +221,8 @@ def test_a_second_process_links_and_runs_what_the_first_compiled(tmp_path):
     script = tmp_path / "gelu_rows.py"  # Triton reads a kernel's source file
     script.write_text(_TWO_PROCESSES)
     env = dict(os.environ, TRITON_CACHE_DIR=str(tmp_path / "cache"))
-    env.pop("FLAGTREE_CPU_OBJECT_CACHE", None)
+    for setting in ("FLAGTREE_CPU_OBJECT_CACHE", "FLAGTREE_CPU_SANITIZE", "LD_PRELOAD"):
+        env.pop(setting, None)
     runs = [
         subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
         for _ in range(2)

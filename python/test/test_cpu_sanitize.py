@@ -95,3 +95,12 @@ def test_sanitize_knob_errors_are_clear(tmp_path, value, message):
     result = run_kernel(tmp_path, "masked", {"FLAGTREE_CPU_SANITIZE": value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_instrumented_kernels_keep_no_object_code(tmp_path):
+    # Each process compiles (and instruments) the kernel again: an object
+    # kept from one would run unchecked in the next.
+    for _ in range(2):
+        result = run_kernel(tmp_path, "unmasked", asan_env())
+        assert "ERROR: AddressSanitizer: heap-buffer-overflow" in result.stderr
+    assert not list((tmp_path / "cache").rglob("kernel.o"))
