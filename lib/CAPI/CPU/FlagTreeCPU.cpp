@@ -364,6 +364,14 @@ static int compileOrLoad(const char *ttir, size_t length,
     *diagnostics = copyString(diagStream.str());
     return 1;
   };
+  auto succeed = [&]() {
+    result->compileMs = std::chrono::duration<double, std::milli>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    *diagnostics = copyString(diagStream.str());
+    *kernel = result.release();
+    return 0;
+  };
 
   std::string name = source_name ? source_name : "<input>";
   sourceMgr.AddNewSourceBuffer(
@@ -430,12 +438,7 @@ static int compileOrLoad(const char *ttir, size_t length,
       result->stream->targetSpec = spec;
       result->stream->recipe = recipe;
     }
-    result->compileMs = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
-    *diagnostics = copyString(diagStream.str());
-    *kernel = result.release();
-    return 0;
+    return succeed();
   }
   // FLAGTREE_CPU_DUMP=<dir> keeps, per kernel, the IR after every pass that
   // changed it (<name>.passes.mlir), the LLVM-dialect module (<name>.mlir)
@@ -526,12 +529,7 @@ static int compileOrLoad(const char *ttir, size_t length,
     }
     result->object = std::move(*object);
   }
-  result->compileMs = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
-  *diagnostics = copyString(diagStream.str());
-  *kernel = result.release();
-  return 0;
+  return succeed();
 }
 
 extern "C" int flagtree_cpu_compile(const char *ttir, size_t length,
