@@ -215,18 +215,49 @@ print("cached" if any(k.from_object_cache for k in jit._compiled.values()) else 
 """
 
 
-def test_a_second_process_links_and_runs_what_the_first_compiled(tmp_path):
-    # Real processes: the second links the object (libm's and the lane's
-    # own functions resolved afresh) and gets the same results.
+def _process_starter(tmp_path):
+    """What starts a process that runs the script above over the Triton
+    cache `tmp_path/cache`, with the object cache on and no sanitizer."""
     script = tmp_path / "gelu_rows.py"  # Triton reads a kernel's source file
     script.write_text(_TWO_PROCESSES)
     env = dict(os.environ, TRITON_CACHE_DIR=str(tmp_path / "cache"))
     for setting in ("FLAGTREE_CPU_OBJECT_CACHE", "FLAGTREE_CPU_SANITIZE", "LD_PRELOAD"):
         env.pop(setting, None)
-    runs = [
-        subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
-        for _ in range(2)
-    ]
-    for run in runs:
-        assert run.returncode == 0, run.stderr
-    assert [run.stdout.split()[-1] for run in runs] == ["compiled", "cached"]
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, str(script)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    return start
+
+
+def test_a_second_process_links_and_runs_what_the_first_compiled(tmp_path):
+    # Real processes: the second links the object (libm's and the lane's
+    # own functions resolved afresh) and gets the same results.
+    start = _process_starter(tmp_path)
+    outcomes = []
+    for _ in range(2):  # one after the other
+        process = start()
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        outcomes.append(out.split()[-1])
+    assert outcomes == ["compiled", "cached"]
+
+
+def test_processes_filling_one_entry_at_once_leave_it_whole(tmp_path):
+    # Two processes compile the same kernel at the same time and both write
+    # its entry; a third links what they left.
+    start = _process_starter(tmp_path)
+    together = [start(), start()]
+    for process in together:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    out, err = start().communicate(timeout=300)
+    assert out.split()[-1] == "cached", err
+    code, meta = _entry(tmp_path / "cache")
+    assert hashlib.sha256(code.read_bytes()).hexdigest() == json.loads(meta.read_text())["sha256"]
