@@ -410,19 +410,30 @@ static int compileOrLoad(const char *ttir, size_t length,
     diagStream << name << ": error: " << error << "\n";
     return fail();
   }
+  // FLAGTREE_CPU_DUMP=<dir> keeps, per kernel, the IR after every pass that
+  // changed it (<name>.passes.mlir), the LLVM-dialect module (<name>.mlir)
+  // and the optimized LLVM IR (<name>.ll; <name>__stream.ll for the
+  // streaming copy, once a launch compiled it), for looking into the code.
+  const char *dumpDir = std::getenv("FLAGTREE_CPU_DUMP");
+  EngineRecipe recipe;
+  recipe.dumpBase =
+      dumpDir ? std::string(dumpDir) + "/" + result->name : std::string();
+  recipe.checked = flagtree::cpu::boundsCheckRequested();
+  result->checked = recipe.checked;
+  llvm::Expected<std::string> sanitizer = flagtree::cpu::requestedSanitizer();
+  if (!sanitizer) {
+    diagStream << name << ": error: " << llvm::toString(sanitizer.takeError())
+               << "\n";
+    return fail();
+  }
+  recipe.sanitizer = *sanitizer;
   if (object) {
-    llvm::Expected<std::string> sanitizer = flagtree::cpu::requestedSanitizer();
-    if (!sanitizer || !sanitizer->empty()) {
-      if (!sanitizer)
-        llvm::consumeError(sanitizer.takeError());
+    if (!recipe.sanitizer.empty()) {
       diagStream << name
                  << ": error: object code is not loaded for a sanitizer; "
                     "compile the kernel instead\n";
       return fail();
     }
-    EngineRecipe recipe;
-    recipe.checked = flagtree::cpu::boundsCheckRequested();
-    result->checked = recipe.checked;
     auto loaded = loadObject(*object, result->name, recipe.checked);
     if (!loaded) {
       diagStream << name << ": error: cannot load the kernel's object code: "
@@ -440,13 +451,7 @@ static int compileOrLoad(const char *ttir, size_t length,
     }
     return succeed();
   }
-  // FLAGTREE_CPU_DUMP=<dir> keeps, per kernel, the IR after every pass that
-  // changed it (<name>.passes.mlir), the LLVM-dialect module (<name>.mlir)
-  // and the optimized LLVM IR (<name>.ll; <name>__stream.ll for the
-  // streaming copy, once a launch compiled it), for looking into the code.
-  const char *dumpDir = std::getenv("FLAGTREE_CPU_DUMP");
-  std::string dumpBase =
-      dumpDir ? std::string(dumpDir) + "/" + result->name : std::string();
+  const std::string &dumpBase = recipe.dumpBase;
   std::unique_ptr<llvm::raw_fd_ostream> passDump;
   PassManager pm(&context);
   // FLAGTREE_CPU_TIMING=1 prints, per kernel compiled, the wall time of each
@@ -476,20 +481,9 @@ static int compileOrLoad(const char *ttir, size_t length,
           /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/true,
           /*printAfterOnlyOnFailure=*/false, *passDump);
   }
-  result->checked = flagtree::cpu::boundsCheckRequested();
-  flagtree::cpu::buildCPUPipeline(pm, *target, spec, result->checked);
+  flagtree::cpu::buildCPUPipeline(pm, *target, spec, recipe.checked);
   if (failed(pm.run(*module)))
     return fail();
-  EngineRecipe recipe;
-  recipe.dumpBase = dumpBase;
-  recipe.checked = result->checked;
-  llvm::Expected<std::string> sanitizer = flagtree::cpu::requestedSanitizer();
-  if (!sanitizer) {
-    diagStream << name << ": error: " << llvm::toString(sanitizer.takeError())
-               << "\n";
-    return fail();
-  }
-  recipe.sanitizer = *sanitizer;
   if (result->streamThreshold && result->storedBytes > 0) {
     result->stream = std::make_unique<StreamingCopy>();
     result->stream->source = module->clone();
